@@ -1,0 +1,189 @@
+/**
+ * From a version's zod schema to its JSON Schema (2020-12), through `z.toJSONSchema` only. Before
+ * converting, walk the schema for what JSON Schema cannot say (transforms, refinements, dates...):
+ * zod would drop those silently, and the validators would then accept what zod rejects.
+ */
+import { z } from "zod";
+import type { Issue } from "../errors.ts";
+
+export type JsonSchema = { [key: string]: unknown } | boolean;
+export type JsonSchemaObject = { [key: string]: unknown };
+
+interface ZodDef {
+  type: string;
+  checks?: { _zod: { def: { check: string } } }[];
+  [key: string]: unknown;
+}
+
+const UNREPRESENTABLE: Record<string, string> = {
+  transform: "a transform (.transform, z.preprocess) changes data after validation",
+  custom: "z.custom has no JSON Schema form",
+  date: "z.date() is a Date object, which JSON cannot carry",
+  bigint: "bigint is not a JSON number",
+  symbol: "symbols cannot be serialized",
+  map: "Map is not JSON",
+  set: "Set is not JSON",
+  undefined: "undefined is not a JSON value",
+  void: "void is not a JSON value",
+  nan: "NaN is not a JSON number",
+  promise: "a promise is not data",
+  function: "a function is not data",
+  file: "a File is not JSON",
+};
+
+const UNREPRESENTABLE_FIX: Record<string, string> = {
+  transform: "validate the raw shape here and transform in the handler",
+  date: "use z.iso.datetime() (an ISO 8601 string) instead",
+  bigint: "use z.number().int() or a numeric string",
+};
+
+function defOf(schema: unknown): ZodDef {
+  return (schema as { _zod: { def: ZodDef } })._zod.def;
+}
+
+/** Finds the zod features JSON Schema cannot express, with the JSON pointer of each. */
+export function findUnrepresentable(schema: z.ZodType, event: string): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Set<unknown>();
+
+  const visit = (node: unknown, path: string): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    const def = defOf(node);
+    const why = UNREPRESENTABLE[def.type];
+    if (why) {
+      issues.push({
+        rule: "registry/unrepresentable",
+        severity: "error",
+        event,
+        path: path || "/",
+        message: `${why}; JSON Schema cannot express it, so the validators would disagree with zod`,
+        fix: UNREPRESENTABLE_FIX[def.type] ?? "replace it with a plain JSON type",
+      });
+      return;
+    }
+    if (def.checks?.some((check) => check._zod.def.check === "custom")) {
+      issues.push({
+        rule: "registry/unrepresentable",
+        severity: "error",
+        event,
+        path: path || "/",
+        message: "a refinement (.refine, .superRefine, .check) cannot be expressed in JSON Schema",
+        fix: "express the rule with built-in checks (min, max, regex, enum) or check it in the handler",
+      });
+    }
+    for (const [child, childPath] of childrenOf(def, path)) visit(child, childPath);
+  };
+
+  visit(schema, "");
+  return issues;
+}
+
+function childrenOf(def: ZodDef, path: string): [unknown, string][] {
+  const at = (key: string | number) => `${path}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
+  switch (def.type) {
+    case "object": {
+      const shape = def.shape as Record<string, unknown>;
+      const entries: [unknown, string][] = Object.entries(shape).map(([key, child]) => [child, at(key)]);
+      if (def.catchall) entries.push([def.catchall, path]);
+      return entries;
+    }
+    case "array":
+      return [[def.element, at("items")]];
+    case "tuple":
+      return [
+        ...(def.items as unknown[]).map((item, index): [unknown, string] => [item, at(index)]),
+        ...(def.rest ? [[def.rest, path] as [unknown, string]] : []),
+      ];
+    case "union":
+      return (def.options as unknown[]).map((option) => [option, path]);
+    case "intersection":
+      return [
+        [def.left, path],
+        [def.right, path],
+      ];
+    case "record":
+      return [
+        [def.keyType, path],
+        [def.valueType, path],
+      ];
+    case "pipe":
+      return [
+        [def.in, path],
+        [def.out, path],
+      ];
+    case "lazy":
+      return [[(def.getter as () => unknown)(), path]];
+    default:
+      return "innerType" in def ? [[def.innerType, path]] : [];
+  }
+}
+
+/** Whether a schema is a zod object (the only shape `data` may have). */
+export function isZodObject(schema: unknown): schema is z.ZodObject {
+  return (
+    typeof schema === "object" &&
+    schema !== null &&
+    "_zod" in schema &&
+    defOf(schema).type === "object"
+  );
+}
+
+/**
+ * The JSON Schema of what zod accepts: `io: "input"`, so `z.object` stays open (zod strips unknown
+ * keys, it does not reject them) and `z.strictObject` is closed, and defaulted fields are optional.
+ */
+export function toDataJsonSchema(schema: z.ZodType): JsonSchemaObject {
+  const json = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io: "input",
+    unrepresentable: "throw",
+    cycles: "ref",
+    reused: "inline",
+  }) as JsonSchemaObject;
+  delete json.$schema;
+  return json;
+}
+
+/** Inngest's limits on `ts`: integer milliseconds between 1980 and 2100. */
+export const TS_MIN = Date.UTC(1980, 0, 1);
+export const TS_MAX = Date.UTC(2100, 0, 1);
+
+/** The whole event envelope of one version: `{ name, data, id?, ts?, v? }`. */
+export function envelopeJsonSchema(
+  name: string,
+  version: string,
+  versioned: boolean,
+  data: JsonSchemaObject,
+  description: string | undefined,
+): JsonSchemaObject {
+  const { $defs, ...dataSchema } = rerootSelfRefs(data) as JsonSchemaObject;
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: `evreg:${name}/${version}`,
+    title: `${name} ${version}`,
+    ...(description ? { description } : {}),
+    type: "object",
+    properties: {
+      name: { const: name },
+      data: dataSchema,
+      id: { type: "string", minLength: 1 },
+      ts: { type: "integer", minimum: TS_MIN, maximum: TS_MAX },
+      v: versioned ? { const: version } : { type: "string" },
+    },
+    required: ["name", "data"],
+    ...($defs ? { $defs } : {}),
+  };
+}
+
+/** zod writes a recursive root as `$ref: "#"`; inside the envelope the root is `#/properties/data`. */
+function rerootSelfRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rerootSelfRefs);
+  if (typeof node !== "object" || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === "$ref" && value === "#" ? "#/properties/data" : rerootSelfRefs(value),
+    ]),
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * Version labels: semver (`1.2.0`) or date style (`YYYY-MM-DD.N`). One style per event, strictly
+ * increasing, the last is the latest.
+ */
+import semver from "semver";
+
+export type VersionStyle = "semver" | "date";
+
+const DATE_LABEL = /^(\d{4})-(\d{2})-(\d{2})\.([1-9]\d*)$/;
+
+/** The style of a label, or undefined when it is neither valid semver nor a valid `YYYY-MM-DD.N`. */
+export function versionStyle(label: string): VersionStyle | undefined {
+  if (semver.valid(label) === label) return "semver";
+  const match = DATE_LABEL.exec(label);
+  if (!match) return undefined;
+  const [, year, month, day] = match;
+  const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(`${year}-${month}-${day}`)
+    ? "date"
+    : undefined;
+}
+
+/** Orders two labels of the same style: negative when `a` is older. */
+export function compareVersions(a: string, b: string): number {
+  const dateA = DATE_LABEL.exec(a);
+  const dateB = DATE_LABEL.exec(b);
+  if (dateA && dateB) {
+    const byDay = a.slice(0, 10).localeCompare(b.slice(0, 10));
+    return byDay !== 0 ? byDay : Number(dateA[4]) - Number(dateB[4]);
+  }
+  return semver.compare(a, b);
+}
+
+/** How to write a label the user got wrong, for the fix line of an Issue. */
+export const VERSION_LABEL_HELP =
+  'use semver ("1.2.0") or a date label ("2024-01-15.1": a real calendar day, then a counter from 1)';
