@@ -152,7 +152,7 @@ function checkIdTemplate(template: string, versions: readonly VersionDefinition[
     for (const version of versions) {
       let node: JsonSchemaObject | undefined = version.dataSchema;
       for (const key of path) {
-        const required = (node?.required as string[] | undefined) ?? [];
+        const required: string[] = (node?.required as string[] | undefined) ?? [];
         const properties = node?.properties as Record<string, JsonSchemaObject> | undefined;
         node = required.includes(key) ? properties?.[key] : undefined;
       }

@@ -1,0 +1,118 @@
+import { execFile } from "node:child_process";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, test } from "vitest";
+import { findStaleFiles, planGeneratedFiles, schemaFilePath, writeGeneratedFiles } from "../../src/codegen/generate.ts";
+import { loadRegistry, type Registry } from "../../src/index.ts";
+import { repoRoot, tempDir } from "../support/temp.ts";
+
+const run = promisify(execFile);
+const evreg = path.join(repoRoot, "bin/evreg.js");
+
+async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [evreg, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+let registry: Registry;
+beforeAll(async () => {
+  registry = await loadRegistry(path.join(repoRoot, "schemas/index.ts"));
+});
+
+describe("generated/ golden", () => {
+  test("the committed generated/ is exactly what the registry produces", async () => {
+    const stale = await findStaleFiles(path.join(repoRoot, "generated"), planGeneratedFiles(registry));
+    expect(stale).toEqual({ changed: [], missing: [], extra: [] });
+  });
+
+  test("output is deterministic", () => {
+    const first = planGeneratedFiles(registry);
+    const second = planGeneratedFiles(registry);
+    expect([...second]).toEqual([...first]);
+  });
+
+  test("one JSON Schema per event version, system events included", () => {
+    const files = [...planGeneratedFiles(registry).keys()].filter((file) => file.startsWith("schemas/"));
+    expect(files).toContain("schemas/user/profile.updated/2023-11-02.1.json");
+    expect(files).toContain("schemas/user/profile.updated/2024-01-15.1.json");
+    expect(files).toContain("schemas/inngest/function.failed/1.0.0.json");
+    expect(files).toHaveLength(18 + 5);
+  });
+
+  test("schema file paths cannot escape the output folder", () => {
+    expect(schemaFilePath("../../etc/passwd", "1.0.0")).toBe("schemas/%2E._/%2E._/etc/passwd/1.0.0.json");
+    expect(schemaFilePath("a b/c", "1.0.0")).toBe("schemas/a%20b/c/1.0.0.json");
+  });
+});
+
+describe("writeGeneratedFiles", () => {
+  test("replaces the folder, removing files no longer generated", async () => {
+    const out = path.join(await tempDir("gen"), "generated");
+    await writeGeneratedFiles(out, new Map([["old.txt", "old"]]));
+    await writeGeneratedFiles(out, new Map([["a/b.txt", "new"]]));
+    expect(await findStaleFiles(out, new Map([["a/b.txt", "new"]]))).toEqual({ changed: [], missing: [], extra: [] });
+  });
+
+  test("a failed write leaves the previous output untouched", async () => {
+    const out = path.join(await tempDir("gen"), "generated");
+    await writeGeneratedFiles(out, new Map([["keep.txt", "previous"]]));
+    // "x" as a file and as a folder cannot both be written
+    await expect(writeGeneratedFiles(out, new Map([["x", "file"], ["x/y", "nested"]]))).rejects.toThrow();
+    expect(await readFile(path.join(out, "keep.txt"), "utf8")).toBe("previous");
+  });
+});
+
+describe("evreg generate (CLI)", () => {
+  async function project(): Promise<string> {
+    const dir = await tempDir("cli");
+    await cp(path.join(repoRoot, "schemas"), path.join(dir, "schemas"), { recursive: true });
+    return dir;
+  }
+
+  test("--check exits 0 when fresh and 1 naming the stale files after a schema edit", async () => {
+    const dir = await project();
+    expect((await cli(dir, "generate")).code).toBe(0);
+    const fresh = await cli(dir, "generate", "--check");
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toContain("up to date");
+
+    const file = path.join(dir, "schemas/order.ts");
+    await writeFile(file, (await readFile(file, "utf8")).replace("orderId: z.string()", "orderId: z.string().min(3)"));
+    const stale = await cli(dir, "generate", "--check");
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain("changed: generated/schemas/order/placed/1.0.0.json");
+    expect(stale.stderr).toContain("changed: generated/validators.js");
+    expect(stale.stderr).toContain("fix: run `evreg generate`");
+  });
+
+  test("a broken schema file prints one readable issue, no stack, and leaves generated/ alone", async () => {
+    const dir = await project();
+    expect((await cli(dir, "generate")).code).toBe(0);
+    const before = await readFile(path.join(dir, "generated/events.ts"), "utf8");
+    await writeFile(
+      path.join(dir, "schemas/order.ts"),
+      'import { z } from "zod";\nimport { defineEvent } from "evreg";\nexport const orderPlaced = defineEvent({ name: "order/placed", versions: [{ v: "2024-13-01.1", data: z.object({}) }] });\n',
+    );
+    const result = await cli(dir, "generate");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("registry/version-label");
+    expect(result.stderr).toContain("schemas/order.ts:3");
+    expect(result.stderr).toContain("fix:");
+    expect(result.stderr).not.toMatch(/\n\s+at .*\(/);
+    expect(await readFile(path.join(dir, "generated/events.ts"), "utf8")).toBe(before);
+  });
+
+  test("unknown flags are usage errors (exit 2)", async () => {
+    const dir = await project();
+    await mkdir(path.join(dir, "generated"));
+    const result = await cli(dir, "generate", "--chekc");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option");
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, test } from "vitest";
+import { z } from "zod";
+import { defineEvent, defineRegistry, fillIdTemplate, RegistryError } from "../../src/index.ts";
+import { compareVersions, versionStyle } from "../../src/registry/versions.ts";
+
+const data = z.object({ orderId: z.string() });
+
+function registryError(declare: () => unknown): RegistryError {
+  try {
+    declare();
+  } catch (error) {
+    if (error instanceof RegistryError) return error;
+    throw error;
+  }
+  throw new Error("expected a RegistryError");
+}
+
+// [title, declaration, rule, message fragment]
+const invalid: [string, () => unknown, string, string][] = [
+  ["bad version label", () => defineEvent({ name: "a/b.c", versions: [{ v: "v1", data }] }), "registry/version-label", '"v1" is not valid'],
+  ["impossible date label", () => defineEvent({ name: "a/b.c", versions: [{ v: "2024-02-30.1", data }] }), "registry/version-label", "2024-02-30.1"],
+  ["date counter from 1", () => defineEvent({ name: "a/b.c", versions: [{ v: "2024-02-03.0", data }] }), "registry/version-label", "2024-02-03.0"],
+  [
+    "unordered versions",
+    () => defineEvent({ name: "a/b.c", versions: [{ v: "1.2.0", data }, { v: "1.1.0", data }] }),
+    "registry/version-order",
+    "version 1.1.0 comes after 1.2.0",
+  ],
+  [
+    "repeated version",
+    () => defineEvent({ name: "a/b.c", versions: [{ v: "2024-01-15.1", data }, { v: "2024-01-15.1", data }] }),
+    "registry/version-order",
+    "not newer",
+  ],
+  [
+    "mixed styles",
+    () => defineEvent({ name: "a/b.c", versions: [{ v: "1.0.0", data }, { v: "2024-01-15.1", data }] }),
+    "registry/version-style",
+    "mix semver and date labels",
+  ],
+  [
+    "non-object data",
+    () => defineEvent({ name: "a/b.c", versions: [{ v: "1.0.0", data: z.array(z.string()) as never }] }),
+    "registry/data-object",
+    "not a zod object",
+  ],
+  [
+    "transform",
+    () => defineEvent({ name: "a/b.c", data: z.object({ n: z.string().transform((s) => s.length) }) }),
+    "registry/unrepresentable",
+    "transform",
+  ],
+  [
+    "refinement",
+    () => defineEvent({ name: "a/b.c", data: z.object({ n: z.string().refine((s) => s.length > 1) }) }),
+    "registry/unrepresentable",
+    "refinement",
+  ],
+  ["date object", () => defineEvent({ name: "a/b.c", data: z.object({ at: z.date() }) }), "registry/unrepresentable", "Date"],
+  ["bigint", () => defineEvent({ name: "a/b.c", data: z.object({ n: z.bigint() }) }), "registry/unrepresentable", "bigint"],
+  ["empty versions", () => defineEvent({ name: "a/b.c", versions: [] }), "registry/versions", "empty"],
+  ["both data and versions", () => defineEvent({ name: "a/b.c", data, versions: [{ v: "1.0.0", data }] } as never), "registry/versions", "both"],
+  ["unknown mode", () => defineEvent({ name: "a/b.c", data, compatibility: "SIDEWAYS" as never }), "registry/compatibility", "SIDEWAYS"],
+  ["id template without placeholder", () => defineEvent({ name: "a/b.c", data, id: "user-action" }), "registry/id-template", "no ${field}"],
+  ["id template naming a missing field", () => defineEvent({ name: "a/b.c", data, id: "x-${invoiceId}" }), "registry/id-template", "${invoiceId}"],
+  [
+    "id template naming an optional field",
+    () => defineEvent({ name: "a/b.c", data: z.object({ key: z.string().optional() }), id: "x-${key}" }),
+    "registry/id-template",
+    "required string or number",
+  ],
+  [
+    "duplicate names",
+    () => defineRegistry({ app: "a", events: [defineEvent({ name: "a/b.c", data }), defineEvent({ name: "a/b.c", data })] }),
+    "registry/duplicate-name",
+    "declared twice",
+  ],
+  ["not an event", () => defineRegistry({ app: "a", events: [{ name: "a/b.c" } as never] }), "registry/not-an-event", "defineEvent"],
+  ["no app", () => defineRegistry({ app: "", events: [] }), "registry/app", "no app id"],
+];
+
+describe("registry errors", () => {
+  test.each(invalid)("%s", (_title, declare, rule, fragment) => {
+    const error = registryError(declare);
+    const issue = error.issues.find((each) => each.rule === rule);
+    expect(issue, `${rule} in ${error.message}`).toBeDefined();
+    expect(issue?.message).toContain(fragment);
+    expect(issue?.fix).toBeTruthy();
+    expect(error.message).toContain(rule);
+  });
+
+  test("issues name the declaring file and line", () => {
+    const error = registryError(() => defineEvent({ name: "a/b.c", versions: [{ v: "nope", data }] }));
+    expect(error.issues[0]?.file).toMatch(/define\.test\.ts$/);
+    expect(error.issues[0]?.line).toBeGreaterThan(0);
+    expect(error.issues[0]?.event).toBe("a/b.c");
+  });
+
+  test("every problem of one event is reported at once", () => {
+    const error = registryError(() =>
+      defineEvent({ name: "a/b.c", versions: [{ v: "x", data }, { v: "1.0.0", data: z.object({ at: z.date() }) }] }),
+    );
+    expect(error.issues.map((issue) => issue.rule).sort()).toEqual(["registry/unrepresentable", "registry/version-label"]);
+  });
+});
+
+describe("valid declarations", () => {
+  test("data alone is one implicit, unversioned version", () => {
+    const event = defineEvent({ name: "a/b.c", data });
+    expect(event.versioned).toBe(false);
+    expect(event.versions.map((version) => version.v)).toEqual(["1.0.0"]);
+    expect(event.compatibility).toBe("FULL_TRANSITIVE");
+  });
+
+  test("z.object is open and z.strictObject closed in the JSON Schema", () => {
+    const event = defineEvent({
+      name: "a/b.c",
+      data: z.object({ open: z.object({ a: z.string() }), closed: z.strictObject({ a: z.string() }) }),
+    });
+    const properties = event.latest && (event.versions[0]?.dataSchema.properties as Record<string, Record<string, unknown>>);
+    expect(properties?.open?.additionalProperties).toBeUndefined();
+    expect(properties?.closed?.additionalProperties).toBe(false);
+  });
+
+  test("the envelope pins name and version", () => {
+    const event = defineEvent({ name: "a/b.c", versions: [{ v: "2024-01-15.1", data }] });
+    const envelope = event.versions[0]?.envelopeSchema as { properties: Record<string, unknown>; required: string[] };
+    expect(envelope.properties.name).toEqual({ const: "a/b.c" });
+    expect(envelope.properties.v).toEqual({ const: "2024-01-15.1" });
+    expect(envelope.required).toEqual(["name", "data"]);
+  });
+
+  test("id templates fill from nested fields", () => {
+    expect(fillIdTemplate("item-${order.id}-${n}", { order: { id: "o1" }, n: 2 })).toBe("item-o1-2");
+  });
+});
+
+describe("version labels", () => {
+  test.each([
+    ["1.2.0", "semver"],
+    ["1.2.0-beta.1", "semver"],
+    ["2024-01-15.1", "date"],
+    ["2024-02-29.3", "date"],
+    ["2023-02-29.1", undefined],
+    ["v1.2.0", undefined],
+    ["1.2", undefined],
+    ["2024-1-15.1", undefined],
+  ])("%s is %s", (label, style) => {
+    expect(versionStyle(label)).toBe(style);
+  });
+
+  test.each([
+    ["2024-01-15.1", "2024-01-15.2", -1],
+    ["2024-01-15.9", "2024-01-15.10", -1],
+    ["2024-01-16.1", "2024-01-15.9", 1],
+    ["1.10.0", "1.9.0", 1],
+  ])("%s vs %s", (a, b, sign) => {
+    expect(Math.sign(compareVersions(a, b))).toBe(sign);
+  });
+});
