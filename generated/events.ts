@@ -257,7 +257,7 @@ export interface EventSender {
 }
 
 /** Sends one event or a batch through `client`, typed against the registry. */
-export async function send(client: EventSender, payload: EventPayload | readonly EventPayload[]): Promise<{ ids: string[] }> {
+export async function send<N extends SendableEventName>(client: EventSender, payload: EventPayload<N> | readonly EventPayload<N>[]): Promise<{ ids: string[] }> {
   return client.send(payload);
 }
 

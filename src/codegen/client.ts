@@ -342,9 +342,10 @@ const SUPPORT_CODE: StatementStructures[] = [
     isExported: true,
     isAsync: true,
     docs: ["Sends one event or a batch through `client`, typed against the registry."],
+    typeParameters: ["N extends SendableEventName"],
     parameters: [
       { name: "client", type: "EventSender" },
-      { name: "payload", type: "EventPayload | readonly EventPayload[]" },
+      { name: "payload", type: "EventPayload<N> | readonly EventPayload<N>[]" },
     ],
     returnType: "Promise<{ ids: string[] }>",
     statements: ["return client.send(payload);"],
