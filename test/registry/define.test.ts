@@ -117,7 +117,7 @@ describe("valid declarations", () => {
       name: "a/b.c",
       data: z.object({ open: z.object({ a: z.string() }), closed: z.strictObject({ a: z.string() }) }),
     });
-    const properties = event.latest && (event.versions[0]?.dataSchema.properties as Record<string, Record<string, unknown>>);
+    const properties = event.versions[0]?.dataSchema.properties as Record<string, Record<string, unknown>>;
     expect(properties?.open?.additionalProperties).toBeUndefined();
     expect(properties?.closed?.additionalProperties).toBe(false);
   });

@@ -25,7 +25,7 @@ describe("loadRegistry", () => {
   });
 
   test("a missing entry says how to create one", async () => {
-    const error = await loadRegistry("no/such/index.ts").catch((caught: RegistryError) => caught);
+    const error = (await loadRegistry("no/such/index.ts").catch((caught: unknown) => caught)) as RegistryError;
     expect(error.issues[0]?.message).toContain("does not exist");
     expect(error.issues[0]?.fix).toContain("evreg init");
   });
