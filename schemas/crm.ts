@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { defineEvent } from "evreg";
+import { z } from "zod";
 import { plan } from "./user.ts";
 
 export const contactAdd = defineEvent({

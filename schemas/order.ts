@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { defineEvent } from "evreg";
+import { z } from "zod";
 
 export const orderPlaced = defineEvent({
   name: "order/placed",
@@ -11,8 +11,6 @@ export const orderPlaced = defineEvent({
     customerId: z.string().startsWith("cus_"),
     amount: z.number().int().nonnegative(),
     customerTier: z.enum(["standard", "premium"]).optional(),
-    items: z
-      .array(z.object({ id: z.string().min(1), quantity: z.number().int().positive() }))
-      .min(1),
+    items: z.array(z.object({ id: z.string().min(1), quantity: z.number().int().positive() })).min(1),
   }),
 });

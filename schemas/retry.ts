@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { defineEvent } from "evreg";
+import { z } from "zod";
 
 export const functionRequested = defineEvent({
   name: "retry/function.requested",

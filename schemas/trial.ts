@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { defineEvent } from "evreg";
+import { z } from "zod";
 
 // Named as the guide writes it ("send" is not past tense): the linter's real case.
 export const reminderSend = defineEvent({

@@ -8,8 +8,8 @@ import {
   Project,
   QuoteKind,
   type StatementStructures,
-  type TypeAliasDeclarationStructure,
   StructureKind,
+  type TypeAliasDeclarationStructure,
   VariableDeclarationKind,
   type WriterFunction,
 } from "ts-morph";
@@ -92,7 +92,9 @@ function eventsMap(events: readonly EventDefinition[]): WriterFunction {
   return (writer) => {
     writer.block(() => {
       for (const event of events) {
-        const versions = event.versions.map((version) => `${stringLiteral(version.v)}: ${dataTypeName(event, version.v)}`);
+        const versions = event.versions.map(
+          (version) => `${stringLiteral(version.v)}: ${dataTypeName(event, version.v)}`,
+        );
         writer.writeLine(
           `${stringLiteral(event.name)}: { versions: { ${versions.join("; ")} }; latest: ${stringLiteral(event.latest)}; versioned: ${event.versioned} };`,
         );
@@ -105,12 +107,14 @@ function eventsMap(events: readonly EventDefinition[]): WriterFunction {
 function idFunction(template: string): string {
   const fields = idTemplateFields(template);
   const parts = template.split(/\$\{[^}]*\}/);
-  const escape = (text: string) => text.replaceAll("\\", "\\\\").replaceAll("`", "\\`").replaceAll("${", "\\${");
+  const escapeText = (text: string) => text.replaceAll("\\", "\\\\").replaceAll("`", "\\`").replaceAll("${", "\\${");
   const body = parts
     .map((part, index) => {
       const field = fields[index];
-      const access = field ? `\${data${field.map((key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${stringLiteral(key)}]`)).join("")}}` : "";
-      return escape(part) + access;
+      const access = field
+        ? `\${data${field.map((key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${stringLiteral(key)}]`)).join("")}}`
+        : "";
+      return escapeText(part) + access;
     })
     .join("");
   return `(data) => \`${body}\``;
@@ -211,7 +215,12 @@ const SUPPORT_CODE: StatementStructures[] = [
     typeParameters: ["V extends string"],
     properties: [
       { name: "id", hasQuestionToken: true, type: "string", docs: ["Overrides the id from the event's id template."] },
-      { name: "ts", hasQuestionToken: true, type: "number", docs: ["Delivery time in ms since the epoch; a future ts delays delivery."] },
+      {
+        name: "ts",
+        hasQuestionToken: true,
+        type: "number",
+        docs: ["Delivery time in ms since the epoch; a future ts delays delivery."],
+      },
       { name: "v", hasQuestionToken: true, type: "V", docs: ["Version of `data`; the latest by default."] },
     ],
   },
@@ -334,7 +343,9 @@ const SUPPORT_CODE: StatementStructures[] = [
     name: "EventSender",
     isExported: true,
     docs: ["Anything with Inngest's `send`: the `Inngest` client, or evreg's runtime."],
-    methods: [{ name: "send", parameters: [{ name: "payload", type: "any" }], returnType: "Promise<{ ids: string[] }>" }],
+    methods: [
+      { name: "send", parameters: [{ name: "payload", type: "any" }], returnType: "Promise<{ ids: string[] }>" },
+    ],
   },
   {
     kind: StructureKind.Function,
@@ -372,7 +383,9 @@ export function renderClient(registry: Registry, system: Registry): string {
       kind: StructureKind.TypeAlias,
       name: "Events",
       isExported: true,
-      docs: [`Every event of registry "${registry.app}" and Inngest's system events: data per version, latest version.`],
+      docs: [
+        `Every event of registry "${registry.app}" and Inngest's system events: data per version, latest version.`,
+      ],
       type: eventsMap(events),
     },
     ...SUPPORT_CODE,
@@ -387,7 +400,9 @@ export function renderClient(registry: Registry, system: Registry): string {
           initializer: (writer) =>
             writer.block(() => {
               for (const event of events) {
-                writer.writeLine(`${stringLiteral(event.name)}: [${event.versions.map((version) => stringLiteral(version.v)).join(", ")}],`);
+                writer.writeLine(
+                  `${stringLiteral(event.name)}: [${event.versions.map((version) => stringLiteral(version.v)).join(", ")}],`,
+                );
               }
             }),
         },
@@ -405,7 +420,7 @@ export function renderClient(registry: Registry, system: Registry): string {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
       isExported: true,
-      docs: ["Every event type by name: `eventTypes[\"billing/invoice.paid\"]`; an unknown name is a compile error."],
+      docs: ['Every event type by name: `eventTypes["billing/invoice.paid"]`; an unknown name is a compile error.'],
       declarations: [
         {
           name: "eventTypes",

@@ -26,7 +26,9 @@ function literal(value: unknown): string {
 function union(parts: string[]): string {
   const unique = [...new Set(parts)];
   if (unique.length === 0) return "never";
-  return unique.length === 1 ? (unique[0] as string) : unique.map((part) => (part.includes("=>") ? `(${part})` : part)).join(" | ");
+  return unique.length === 1
+    ? (unique[0] as string)
+    : unique.map((part) => (part.includes("=>") ? `(${part})` : part)).join(" | ");
 }
 
 function doc(description: string | undefined): string {
@@ -45,7 +47,11 @@ export function typeOf(schema: JsonSchema | undefined, context: TypeContext): st
   if (Array.isArray(schema.allOf)) {
     return schema.allOf.map((part: JsonSchema) => wrap(typeOf(part, context))).join(" & ");
   }
-  const types = Array.isArray(schema.type) ? (schema.type as string[]) : typeof schema.type === "string" ? [schema.type] : [];
+  const types = Array.isArray(schema.type)
+    ? (schema.type as string[])
+    : typeof schema.type === "string"
+      ? [schema.type]
+      : [];
   if (types.length === 0) {
     if (schema.properties || schema.additionalProperties !== undefined) return objectType(schema, context);
     if (schema.items || schema.prefixItems) return arrayType(schema, context);
@@ -81,7 +87,10 @@ function typeOfPrimitive(type: string, schema: Record<string, unknown>, context:
 function arrayType(schema: Record<string, unknown>, context: TypeContext): string {
   const prefix = schema.prefixItems as JsonSchema[] | undefined;
   if (prefix) {
-    const rest = schema.items === false || schema.items === undefined ? "" : `, ...${wrap(typeOf(schema.items as JsonSchema, context))}[]`;
+    const rest =
+      schema.items === false || schema.items === undefined
+        ? ""
+        : `, ...${wrap(typeOf(schema.items as JsonSchema, context))}[]`;
     return `[${prefix.map((item) => typeOf(item, context)).join(", ")}${rest}]`;
   }
   return `${wrap(typeOf(schema.items as JsonSchema, context))}[]`;
@@ -101,7 +110,8 @@ export function objectMembers(schema: Record<string, unknown>, context: TypeCont
     name: propertyKey(key),
     type: typeOf(property, context),
     optional: !required.has(key),
-    description: typeof property === "object" && typeof property.description === "string" ? property.description : undefined,
+    description:
+      typeof property === "object" && typeof property.description === "string" ? property.description : undefined,
   }));
   const extra = schema.additionalProperties;
   const patterned = schema.patternProperties as Record<string, JsonSchema> | undefined;

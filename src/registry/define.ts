@@ -204,7 +204,9 @@ export function defineEvent<const Name extends string, const Versions extends re
       ),
     ]);
   }
-  const declared: readonly VersionInput[] = input.versions ?? [{ v: IMPLICIT_VERSION, data: input.data as z.ZodObject }];
+  const declared: readonly VersionInput[] = input.versions ?? [
+    { v: IMPLICIT_VERSION, data: input.data as z.ZodObject },
+  ];
   if (!Array.isArray(declared) || declared.length === 0) {
     fail([issue("registry/versions", "`versions` is empty", "declare at least one { v, data }")]);
   }
@@ -225,7 +227,14 @@ export function defineEvent<const Name extends string, const Versions extends re
     const label = version?.v;
     const style = typeof label === "string" ? versionStyle(label) : undefined;
     if (style === undefined) {
-      issues.push(issue("registry/version-label", `version label ${JSON.stringify(label)} is not valid`, VERSION_LABEL_HELP, `/versions/${index}/v`));
+      issues.push(
+        issue(
+          "registry/version-label",
+          `version label ${JSON.stringify(label)} is not valid`,
+          VERSION_LABEL_HELP,
+          `/versions/${index}/v`,
+        ),
+      );
       return;
     }
     styles.add(style);
@@ -321,7 +330,12 @@ export function defineRegistry<const Events extends readonly EventDefinition[]>(
   const issues: Issue[] = [];
   const byName = new Map<string, EventDefinition>();
   if (typeof input?.app !== "string" || input.app.length === 0) {
-    issues.push({ rule: "registry/app", severity: "error", message: "the registry has no app id", fix: 'add app: "my-app"' });
+    issues.push({
+      rule: "registry/app",
+      severity: "error",
+      message: "the registry has no app id",
+      fix: 'add app: "my-app"',
+    });
   }
   (input?.events ?? []).forEach((event, index) => {
     if (event?.kind !== "evreg.event") {

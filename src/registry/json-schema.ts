@@ -121,12 +121,7 @@ function childrenOf(def: ZodDef, path: string): [unknown, string][] {
 
 /** Whether a schema is a zod object (the only shape `data` may have). */
 export function isZodObject(schema: unknown): schema is z.ZodObject {
-  return (
-    typeof schema === "object" &&
-    schema !== null &&
-    "_zod" in schema &&
-    defOf(schema).type === "object"
-  );
+  return typeof schema === "object" && schema !== null && "_zod" in schema && defOf(schema).type === "object";
 }
 
 /**

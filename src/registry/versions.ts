@@ -15,9 +15,7 @@ export function versionStyle(label: string): VersionStyle | undefined {
   if (!match) return undefined;
   const [, year, month, day] = match;
   const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(`${year}-${month}-${day}`)
-    ? "date"
-    : undefined;
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(`${year}-${month}-${day}`) ? "date" : undefined;
 }
 
 /** Orders two labels of the same style: negative when `a` is older. */

@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { validators } from "../../generated/validators.js";
-import { systemRegistry } from "../../src/index.ts";
 import schemas from "../../schemas/index.ts";
+import { systemRegistry } from "../../src/index.ts";
 import { examplePayloads } from "../fixtures/examples.ts";
 
 const events = [...schemas.events, ...systemRegistry.events];
@@ -48,7 +48,9 @@ const anyValue = fc.oneof(
   fc.constant([]),
   fc.constant({}),
   fc.array(fc.constantFrom(...nearMisses), { maxLength: 3 }),
-  fc.array(fc.record({ id: fc.constantFrom(...nearMisses), quantity: fc.integer({ min: -1, max: 3 }) }), { maxLength: 2 }),
+  fc.array(fc.record({ id: fc.constantFrom(...nearMisses), quantity: fc.integer({ min: -1, max: 3 }) }), {
+    maxLength: 2,
+  }),
 );
 
 type Json = Record<string, unknown>;
@@ -71,49 +73,54 @@ function mutate(payload: Json, path: string[], action: "delete" | "set" | "extra
   return copy;
 }
 
-describe.each(events.flatMap((event) => event.versions.map((version) => [`${event.name} ${version.v}`, event, version] as const)))(
-  "%s",
-  (_label, event, version) => {
-    const validate = validators[event.name]?.[version.v];
-    const example = examplePayloads[event.name]?.[version.v] as Json;
-    const agree = (data: unknown) => {
-      const zodVerdict = version.data.safeParse(data).success;
-      const ajvVerdict = validate?.({ name: event.name, data, ...(event.versioned ? { v: version.v } : {}) });
-      expect(ajvVerdict, `zod says ${zodVerdict} for ${JSON.stringify(data)}`).toBe(zodVerdict);
-      return zodVerdict;
-    };
+describe.each(
+  events.flatMap((event) => event.versions.map((version) => [`${event.name} ${version.v}`, event, version] as const)),
+)("%s", (_label, event, version) => {
+  const validate = validators[event.name]?.[version.v];
+  const example = examplePayloads[event.name]?.[version.v] as Json;
+  const agree = (data: unknown) => {
+    const zodVerdict = version.data.safeParse(data).success;
+    const ajvVerdict = validate?.({ name: event.name, data, ...(event.versioned ? { v: version.v } : {}) });
+    expect(ajvVerdict, `zod says ${zodVerdict} for ${JSON.stringify(data)}`).toBe(zodVerdict);
+    return zodVerdict;
+  };
 
-    test("the guide's example is valid for both", () => {
-      expect(validate).toBeTypeOf("function");
-      expect(agree(example)).toBe(true);
-    });
+  test("the guide's example is valid for both", () => {
+    expect(validate).toBeTypeOf("function");
+    expect(agree(example)).toBe(true);
+  });
 
-    test("mutations of the example get the same verdict", () => {
-      const fieldPaths = paths(example);
-      fc.assert(
-        fc.property(
-          fc.array(fc.tuple(fc.constantFrom(...fieldPaths), fc.constantFrom("delete", "set", "extra" as const), anyValue), {
+  test("mutations of the example get the same verdict", () => {
+    const fieldPaths = paths(example);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom(...fieldPaths), fc.constantFrom("delete", "set", "extra" as const), anyValue),
+          {
             minLength: 1,
             maxLength: 3,
-          }),
-          (steps) => {
-            let data = example;
-            for (const [path, action, value] of steps) {
-              try {
-                data = mutate(data, path, action, value);
-              } catch {
-                // an earlier step removed or replaced the parent: skip this step
-              }
-            }
-            agree(data);
           },
         ),
-        { numRuns: 60, seed: 42 },
-      );
-    });
+        (steps) => {
+          let data = example;
+          for (const [path, action, value] of steps) {
+            try {
+              data = mutate(data, path, action, value);
+            } catch {
+              // an earlier step removed or replaced the parent: skip this step
+            }
+          }
+          agree(data);
+        },
+      ),
+      { numRuns: 60, seed: 42 },
+    );
+  });
 
-    test("arbitrary JSON values get the same verdict", () => {
-      fc.assert(fc.property(fc.jsonValue(), (data) => void agree(data)), { numRuns: 20, seed: 7 });
-    });
-  },
-);
+  test("arbitrary JSON values get the same verdict", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (data) => void agree(data)),
+      { numRuns: 20, seed: 7 },
+    );
+  });
+});

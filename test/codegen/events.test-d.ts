@@ -63,7 +63,10 @@ describe("create helpers", () => {
     const old = user.profileUpdated.create({ userId: "u", changes: {} }, { v: "2023-11-02.1" });
     expectTypeOf(old.data).toEqualTypeOf<EventData<"user/profile.updated", "2023-11-02.1">>();
     // @ts-expect-error auditInfo does not exist in 2023-11-02.1
-    user.profileUpdated.create({ userId: "u", changes: {}, auditInfo: { changedBy: "a", reason: "admin_action" } }, { v: "2023-11-02.1" });
+    user.profileUpdated.create(
+      { userId: "u", changes: {}, auditInfo: { changedBy: "a", reason: "admin_action" } },
+      { v: "2023-11-02.1" },
+    );
   });
 
   test("a wrong `v` literal is an error", () => {
@@ -89,7 +92,9 @@ describe("create helpers", () => {
 describe("send", () => {
   test("typed payloads and batches compile", () => {
     void send(inngest, { name: "billing/invoice.paid", data: paid });
-    void send(inngest, [order.placed.create({ orderId: "ord_1", customerId: "cus_1", amount: 1, items: [{ id: "i", quantity: 1 }] })]);
+    void send(inngest, [
+      order.placed.create({ orderId: "ord_1", customerId: "cus_1", amount: 1, items: [{ id: "i", quantity: 1 }] }),
+    ]);
     void send(inngest, { name: "user/profile.updated", v: "2023-11-02.1", data: { userId: "u", changes: {} } });
   });
 
@@ -100,7 +105,10 @@ describe("send", () => {
 
   test("an older version's data needs its `v`; an unknown `v` is an error", () => {
     // @ts-expect-error without v the data must match the latest version (auditInfo shape is checked)
-    void send(inngest, { name: "user/profile.updated", data: { userId: "u", changes: {}, auditInfo: { changedBy: 1 } } });
+    void send(inngest, {
+      name: "user/profile.updated",
+      data: { userId: "u", changes: {}, auditInfo: { changedBy: 1 } },
+    });
     // @ts-expect-error unknown version label
     void send(inngest, { name: "user/profile.updated", v: "9.9.9", data: { userId: "u", changes: {} } });
   });

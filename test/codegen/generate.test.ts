@@ -63,7 +63,15 @@ describe("writeGeneratedFiles", () => {
     const out = path.join(await tempDir("gen"), "generated");
     await writeGeneratedFiles(out, new Map([["keep.txt", "previous"]]));
     // "x" as a file and as a folder cannot both be written
-    await expect(writeGeneratedFiles(out, new Map([["x", "file"], ["x/y", "nested"]]))).rejects.toThrow();
+    await expect(
+      writeGeneratedFiles(
+        out,
+        new Map([
+          ["x", "file"],
+          ["x/y", "nested"],
+        ]),
+      ),
+    ).rejects.toThrow();
     expect(await readFile(path.join(out, "keep.txt"), "utf8")).toBe("previous");
   });
 });

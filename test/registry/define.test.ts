@@ -17,24 +17,60 @@ function registryError(declare: () => unknown): RegistryError {
 
 // [title, declaration, rule, message fragment]
 const invalid: [string, () => unknown, string, string][] = [
-  ["bad version label", () => defineEvent({ name: "a/b.c", versions: [{ v: "v1", data }] }), "registry/version-label", '"v1" is not valid'],
-  ["impossible date label", () => defineEvent({ name: "a/b.c", versions: [{ v: "2024-02-30.1", data }] }), "registry/version-label", "2024-02-30.1"],
-  ["date counter from 1", () => defineEvent({ name: "a/b.c", versions: [{ v: "2024-02-03.0", data }] }), "registry/version-label", "2024-02-03.0"],
+  [
+    "bad version label",
+    () => defineEvent({ name: "a/b.c", versions: [{ v: "v1", data }] }),
+    "registry/version-label",
+    '"v1" is not valid',
+  ],
+  [
+    "impossible date label",
+    () => defineEvent({ name: "a/b.c", versions: [{ v: "2024-02-30.1", data }] }),
+    "registry/version-label",
+    "2024-02-30.1",
+  ],
+  [
+    "date counter from 1",
+    () => defineEvent({ name: "a/b.c", versions: [{ v: "2024-02-03.0", data }] }),
+    "registry/version-label",
+    "2024-02-03.0",
+  ],
   [
     "unordered versions",
-    () => defineEvent({ name: "a/b.c", versions: [{ v: "1.2.0", data }, { v: "1.1.0", data }] }),
+    () =>
+      defineEvent({
+        name: "a/b.c",
+        versions: [
+          { v: "1.2.0", data },
+          { v: "1.1.0", data },
+        ],
+      }),
     "registry/version-order",
     "version 1.1.0 comes after 1.2.0",
   ],
   [
     "repeated version",
-    () => defineEvent({ name: "a/b.c", versions: [{ v: "2024-01-15.1", data }, { v: "2024-01-15.1", data }] }),
+    () =>
+      defineEvent({
+        name: "a/b.c",
+        versions: [
+          { v: "2024-01-15.1", data },
+          { v: "2024-01-15.1", data },
+        ],
+      }),
     "registry/version-order",
     "not newer",
   ],
   [
     "mixed styles",
-    () => defineEvent({ name: "a/b.c", versions: [{ v: "1.0.0", data }, { v: "2024-01-15.1", data }] }),
+    () =>
+      defineEvent({
+        name: "a/b.c",
+        versions: [
+          { v: "1.0.0", data },
+          { v: "2024-01-15.1", data },
+        ],
+      }),
     "registry/version-style",
     "mix semver and date labels",
   ],
@@ -56,13 +92,43 @@ const invalid: [string, () => unknown, string, string][] = [
     "registry/unrepresentable",
     "refinement",
   ],
-  ["date object", () => defineEvent({ name: "a/b.c", data: z.object({ at: z.date() }) }), "registry/unrepresentable", "Date"],
-  ["bigint", () => defineEvent({ name: "a/b.c", data: z.object({ n: z.bigint() }) }), "registry/unrepresentable", "bigint"],
+  [
+    "date object",
+    () => defineEvent({ name: "a/b.c", data: z.object({ at: z.date() }) }),
+    "registry/unrepresentable",
+    "Date",
+  ],
+  [
+    "bigint",
+    () => defineEvent({ name: "a/b.c", data: z.object({ n: z.bigint() }) }),
+    "registry/unrepresentable",
+    "bigint",
+  ],
   ["empty versions", () => defineEvent({ name: "a/b.c", versions: [] }), "registry/versions", "empty"],
-  ["both data and versions", () => defineEvent({ name: "a/b.c", data, versions: [{ v: "1.0.0", data }] } as never), "registry/versions", "both"],
-  ["unknown mode", () => defineEvent({ name: "a/b.c", data, compatibility: "SIDEWAYS" as never }), "registry/compatibility", "SIDEWAYS"],
-  ["id template without placeholder", () => defineEvent({ name: "a/b.c", data, id: "user-action" }), "registry/id-template", "no ${field}"],
-  ["id template naming a missing field", () => defineEvent({ name: "a/b.c", data, id: "x-${invoiceId}" }), "registry/id-template", "${invoiceId}"],
+  [
+    "both data and versions",
+    () => defineEvent({ name: "a/b.c", data, versions: [{ v: "1.0.0", data }] } as never),
+    "registry/versions",
+    "both",
+  ],
+  [
+    "unknown mode",
+    () => defineEvent({ name: "a/b.c", data, compatibility: "SIDEWAYS" as never }),
+    "registry/compatibility",
+    "SIDEWAYS",
+  ],
+  [
+    "id template without placeholder",
+    () => defineEvent({ name: "a/b.c", data, id: "user-action" }),
+    "registry/id-template",
+    "no ${field}",
+  ],
+  [
+    "id template naming a missing field",
+    () => defineEvent({ name: "a/b.c", data, id: "x-${invoiceId}" }),
+    "registry/id-template",
+    "${invoiceId}",
+  ],
   [
     "id template naming an optional field",
     () => defineEvent({ name: "a/b.c", data: z.object({ key: z.string().optional() }), id: "x-${key}" }),
@@ -71,11 +137,20 @@ const invalid: [string, () => unknown, string, string][] = [
   ],
   [
     "duplicate names",
-    () => defineRegistry({ app: "a", events: [defineEvent({ name: "a/b.c", data }), defineEvent({ name: "a/b.c", data })] }),
+    () =>
+      defineRegistry({
+        app: "a",
+        events: [defineEvent({ name: "a/b.c", data }), defineEvent({ name: "a/b.c", data })],
+      }),
     "registry/duplicate-name",
     "declared twice",
   ],
-  ["not an event", () => defineRegistry({ app: "a", events: [{ name: "a/b.c" } as never] }), "registry/not-an-event", "defineEvent"],
+  [
+    "not an event",
+    () => defineRegistry({ app: "a", events: [{ name: "a/b.c" } as never] }),
+    "registry/not-an-event",
+    "defineEvent",
+  ],
   ["no app", () => defineRegistry({ app: "", events: [] }), "registry/app", "no app id"],
 ];
 
@@ -98,9 +173,18 @@ describe("registry errors", () => {
 
   test("every problem of one event is reported at once", () => {
     const error = registryError(() =>
-      defineEvent({ name: "a/b.c", versions: [{ v: "x", data }, { v: "1.0.0", data: z.object({ at: z.date() }) }] }),
+      defineEvent({
+        name: "a/b.c",
+        versions: [
+          { v: "x", data },
+          { v: "1.0.0", data: z.object({ at: z.date() }) },
+        ],
+      }),
     );
-    expect(error.issues.map((issue) => issue.rule).sort()).toEqual(["registry/unrepresentable", "registry/version-label"]);
+    expect(error.issues.map((issue) => issue.rule).sort()).toEqual([
+      "registry/unrepresentable",
+      "registry/version-label",
+    ]);
   });
 });
 

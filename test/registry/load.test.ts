@@ -21,7 +21,10 @@ describe("loadRegistry", () => {
   test("loads the example registry", async () => {
     const registry = await loadRegistry("schemas/index.ts");
     expect(registry.events).toHaveLength(17);
-    expect(registry.get("user/profile.updated")?.versions.map((version) => version.v)).toEqual(["2023-11-02.1", "2024-01-15.1"]);
+    expect(registry.get("user/profile.updated")?.versions.map((version) => version.v)).toEqual([
+      "2023-11-02.1",
+      "2024-01-15.1",
+    ]);
   });
 
   test("a missing entry says how to create one", async () => {
@@ -33,7 +36,7 @@ describe("loadRegistry", () => {
   test("an import that throws names the file and the cause", async () => {
     const error = await loadFailure({
       "index.ts": `${header}import "./broken.ts";\nexport default defineRegistry({ app: "a", events: [] });\n`,
-      "broken.ts": 'const config: { key?: string } = {};\nexport const key = config.key!.trim();\n',
+      "broken.ts": "const config: { key?: string } = {};\nexport const key = config.key!.trim();\n",
     });
     const issue = error.issues[0];
     expect(issue?.file).toMatch(/broken\.ts$/);
@@ -51,7 +54,9 @@ describe("loadRegistry", () => {
   });
 
   test("a syntax error names the file", async () => {
-    const error = await loadFailure({ "index.ts": `${header}export default defineRegistry({ app: "a", events: [ });\n` });
+    const error = await loadFailure({
+      "index.ts": `${header}export default defineRegistry({ app: "a", events: [ });\n`,
+    });
     expect(error.issues[0]?.message).toMatch(/index\.ts/);
   });
 
