@@ -1,0 +1,95 @@
+/**
+ * `schemas/evreg.lock.json`: the published versions of every event, each as its canonical JSON
+ * Schema (the envelope the registry publishes, keys sorted, documentation keywords dropped) and the
+ * sha256 of that canonical JSON. Deterministic: the same registry always gives the same bytes.
+ */
+import { CompatibilityError } from "../errors.ts";
+import type { Registry } from "../registry/define.ts";
+import type { JsonSchemaObject } from "../registry/json-schema.ts";
+import { sha256OfJson, stableStringify } from "./canonical.ts";
+import { isSchemaObject, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from "./document.ts";
+
+export const LOCKFILE_VERSION = 1;
+export const LOCKFILE_NAME = "evreg.lock.json";
+
+export interface LockedVersion {
+  schema: JsonSchemaObject;
+  sha256: string;
+}
+
+export interface Lockfile {
+  lockfileVersion: number;
+  app: string;
+  /** event name -> version label -> locked schema. */
+  events: Record<string, Record<string, LockedVersion>>;
+}
+
+/** Keywords that document a schema without changing what it accepts: editing them is not a change. */
+const DOCUMENTATION = new Set(["title", "description", "examples", "$comment"]);
+
+/** The schema without documentation keywords (at schema positions only, never inside data like `enum`). */
+export function canonicalSchema(schema: unknown): unknown {
+  if (!isSchemaObject(schema)) return schema;
+  const result: JsonSchemaObject = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (DOCUMENTATION.has(key)) continue;
+    if (SCHEMA_KEYWORDS.has(key) && !Array.isArray(value)) result[key] = canonicalSchema(value);
+    else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) result[key] = value.map(canonicalSchema);
+    else if (SCHEMA_MAP_KEYWORDS.has(key) && isSchemaObject(value)) {
+      result[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, Array.isArray(child) ? child : canonicalSchema(child)]));
+    } else result[key] = value;
+  }
+  return result;
+}
+
+export function lockVersion(envelopeSchema: JsonSchemaObject): LockedVersion {
+  const schema = canonicalSchema(envelopeSchema) as JsonSchemaObject;
+  return { schema, sha256: sha256OfJson(schema) };
+}
+
+/** The lockfile recording every version the registry declares now. */
+export function buildLockfile(registry: Registry): Lockfile {
+  const events: Lockfile["events"] = {};
+  for (const event of registry.events) {
+    events[event.name] = Object.fromEntries(event.versions.map((version) => [version.v, lockVersion(version.envelopeSchema)]));
+  }
+  return { lockfileVersion: LOCKFILE_VERSION, app: registry.app, events };
+}
+
+export function serializeLockfile(lockfile: Lockfile): string {
+  return stableStringify(lockfile);
+}
+
+function badLockfile(file: string, message: string): CompatibilityError {
+  return new CompatibilityError(`${file} cannot be read:`, [
+    {
+      rule: "compat/lockfile",
+      severity: "error",
+      file,
+      message,
+      fix: "restore the file from version control, or delete it and run `evreg lock` once `evreg check` passes",
+    },
+  ]);
+}
+
+/** Parses and validates lockfile text; throws a CompatibilityError naming what is wrong. */
+export function parseLockfile(text: string, file: string): Lockfile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw badLockfile(file, `not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isSchemaObject(data) || data.lockfileVersion !== LOCKFILE_VERSION || !isSchemaObject(data.events)) {
+    throw badLockfile(file, `expected { "lockfileVersion": ${LOCKFILE_VERSION}, "app", "events": { ... } }`);
+  }
+  for (const [event, versions] of Object.entries(data.events)) {
+    if (!isSchemaObject(versions)) throw badLockfile(file, `events["${event}"] is not an object of versions`);
+    for (const [label, locked] of Object.entries(versions)) {
+      if (!isSchemaObject(locked) || !isSchemaObject(locked.schema) || typeof locked.sha256 !== "string") {
+        throw badLockfile(file, `events["${event}"]["${label}"] needs { "schema": {...}, "sha256": "..." }`);
+      }
+    }
+  }
+  return data as unknown as Lockfile;
+}
