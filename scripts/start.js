@@ -7,6 +7,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const steps = [
   ["Generate the typed client, JSON Schemas and validators", ["generate"]],
   ["Check that generated/ matches the registry", ["generate", "--check"]],
+  ["Check compatibility and published versions against schemas/evreg.lock.json", ["check"]],
 ];
 
 let failed = 0;
