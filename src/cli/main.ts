@@ -1,5 +1,6 @@
 /** The `evreg` command line: commander wiring only; each command lives in its own file. */
 import { Command, CommanderError } from "commander";
+import { registerCatalogCommands } from "./catalog.ts";
 import { registerCompatCommands } from "./compat.ts";
 import { registerGenerateCommand } from "./generate.ts";
 import { processIO } from "./io.ts";
@@ -17,7 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("evreg")
     .description("Type-safe event schema registry and codegen for Inngest-style events")
     .option("--schemas <file>", "registry entry file", "schemas/index.ts")
-    .option("--out <dir>", "output folder of evreg generate", "generated")
+    .option("--out <dir>", "output folder of evreg generate; also the target of evreg catalog and asyncapi", "generated")
     .option("--debug", "print stack traces of unexpected errors", false)
     .exitOverride()
     .showHelpAfterError();
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerGenerateCommand(program, context);
   registerLintCommand(program, context);
   registerCompatCommands(program, context);
+  registerCatalogCommands(program, context);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -104,11 +104,9 @@ describe("send", () => {
   });
 
   test("an older version's data needs its `v`; an unknown `v` is an error", () => {
+    const wrongAudit = { userId: "u", changes: {}, auditInfo: { changedBy: 1 } };
     // @ts-expect-error without v the data must match the latest version (auditInfo shape is checked)
-    void send(inngest, {
-      name: "user/profile.updated",
-      data: { userId: "u", changes: {}, auditInfo: { changedBy: 1 } },
-    });
+    void send(inngest, { name: "user/profile.updated", data: wrongAudit });
     // @ts-expect-error unknown version label
     void send(inngest, { name: "user/profile.updated", v: "9.9.9", data: { userId: "u", changes: {} } });
   });

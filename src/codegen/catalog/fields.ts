@@ -1,0 +1,173 @@
+/**
+ * Flattens a version's data JSON Schema into one row per field (`changes.preferences.theme`,
+ * `items[].id`), the shape both the catalog's field table and its version diff read.
+ */
+import type { JsonSchemaObject } from "../../registry/json-schema.ts";
+
+/** The keywords that narrow a value, as written in the schema. */
+export const CONSTRAINT_KEYWORDS = [
+  "format",
+  "pattern",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "exclusiveMinimum",
+  "maximum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "minProperties",
+  "maxProperties",
+] as const;
+export type ConstraintKeyword = (typeof CONSTRAINT_KEYWORDS)[number];
+
+export interface FieldRow {
+  /** Dotted path from `data`; array items add `[]`: `items[].id`. */
+  path: string;
+  /** JSON types the field accepts, sorted; `"any"` when the schema is `{}`. */
+  types: string[];
+  /** Required by its parent object (array items count as required). */
+  required: boolean;
+  enum?: unknown[];
+  const?: unknown;
+  constraints: Partial<Record<ConstraintKeyword, unknown>>;
+  /** For objects: whether unknown keys are rejected (`additionalProperties: false`). */
+  closed?: boolean;
+  /** For a `$ref` the catalog does not expand (recursion): the target pointer. */
+  ref?: string;
+  description?: string;
+}
+
+type Schema = JsonSchemaObject;
+
+const SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
+
+/** Resolves a local `$ref` (`#`, `#/$defs/x`) against the root schema. */
+export function resolveRef(root: Schema, ref: string): Schema | undefined {
+  if (!ref.startsWith("#")) return undefined;
+  let node: unknown = root;
+  for (const raw of ref.slice(1).split("/").slice(1)) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    node = (node as Record<string, unknown> | undefined)?.[key];
+  }
+  return typeof node === "object" && node !== null ? (node as Schema) : undefined;
+}
+
+/** The branches of `anyOf`/`oneOf`, without the `null` branch that only makes a field nullable. */
+function unionBranches(schema: Schema): { branches: Schema[]; nullable: boolean } | undefined {
+  const options = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
+  if (!Array.isArray(options)) return undefined;
+  const branches = options.filter((option) => option.type !== "null");
+  return { branches, nullable: branches.length < options.length };
+}
+
+function typesOf(schema: Schema): string[] {
+  if (Array.isArray(schema.enum) || "const" in schema) {
+    const values = Array.isArray(schema.enum) ? schema.enum : [schema.const];
+    return [...new Set(values.map((value) => (value === null ? "null" : Array.isArray(value) ? "array" : typeof value)))].sort();
+  }
+  if (typeof schema.type === "string") return [schema.type];
+  if (Array.isArray(schema.type)) return [...(schema.type as string[])].sort();
+  if (schema.properties) return ["object"];
+  const union = unionBranches(schema);
+  if (union) {
+    const types = new Set(union.branches.flatMap(typesOf));
+    if (union.nullable) types.add("null");
+    return [...types].sort();
+  }
+  return ["any"];
+}
+
+function constraintsOf(schema: Schema): FieldRow["constraints"] {
+  const constraints: FieldRow["constraints"] = {};
+  for (const keyword of CONSTRAINT_KEYWORDS) {
+    if (schema[keyword] === undefined) continue;
+    // zod writes JavaScript's safe-integer range for every .int(); it says nothing to a reader.
+    if (keyword === "maximum" && schema[keyword] === SAFE_INTEGER) continue;
+    if (keyword === "minimum" && schema[keyword] === -SAFE_INTEGER) continue;
+    constraints[keyword] = schema[keyword];
+  }
+  return constraints;
+}
+
+/** One row per field of `schema` (a data schema: an object), depth first, in declaration order. */
+export function schemaFields(schema: Schema): FieldRow[] {
+  const rows: FieldRow[] = [];
+  const visit = (node: Schema, path: string, required: boolean, trail: Set<Schema>): void => {
+    if (typeof node.$ref === "string") {
+      const target = resolveRef(schema, node.$ref);
+      if (!target || trail.has(target)) {
+        rows.push({ path, types: target ? typesOf(target) : ["any"], required, constraints: {}, ref: node.$ref });
+        return;
+      }
+      visit({ ...target, ...withoutRef(node) }, path, required, new Set([...trail, target]));
+      return;
+    }
+    const union = unionBranches(node);
+    const single = union?.branches.length === 1 ? union.branches[0] : undefined;
+    const shape: Schema = single ? { ...single, ...withoutUnion(node) } : node;
+    const row: FieldRow = { path, types: typesOf(node), required, constraints: constraintsOf(shape) };
+    if (Array.isArray(shape.enum)) row.enum = shape.enum;
+    if ("const" in shape) row.const = shape.const;
+    if (typeof shape.description === "string") row.description = shape.description;
+    if (shape.properties || row.types.includes("object")) row.closed = shape.additionalProperties === false;
+    if (path !== "") rows.push(row);
+    walkChildren(shape, path, trail);
+  };
+  const walkChildren = (node: Schema, path: string, trail: Set<Schema>): void => {
+    const properties = (node.properties ?? {}) as Record<string, Schema>;
+    const required = new Set((node.required as string[] | undefined) ?? []);
+    for (const [key, child] of Object.entries(properties)) {
+      visit(child, path === "" ? key : `${path}.${key}`, required.has(key), new Set([...trail, node]));
+    }
+    if (typeof node.items === "object" && node.items !== null) {
+      visit(node.items as Schema, `${path}[]`, true, new Set([...trail, node]));
+    }
+    const prefix = node.prefixItems as Schema[] | undefined;
+    prefix?.forEach((item, index) => visit(item, `${path}[${index}]`, true, new Set([...trail, node])));
+  };
+  visit(schema, "", true, new Set([schema]));
+  return rows;
+}
+
+function withoutRef(node: Schema): Schema {
+  const { $ref: _ref, ...rest } = node;
+  return rest;
+}
+
+function withoutUnion(node: Schema): Schema {
+  const { anyOf: _anyOf, oneOf: _oneOf, ...rest } = node;
+  return rest;
+}
+
+/** Human-readable constraint list for a row: `min length 1`, `starts with "cus_"`, `format email`. */
+export function describeConstraints(row: FieldRow): string[] {
+  const c = row.constraints;
+  const parts: string[] = [];
+  if (row.enum) parts.push(`one of ${row.enum.map((value) => JSON.stringify(value)).join(", ")}`);
+  if ("const" in row) parts.push(`exactly ${JSON.stringify(row.const)}`);
+  const prefix = typeof c.pattern === "string" ? /^\^([\w-]+)\.\*$/.exec(c.pattern)?.[1] : undefined;
+  if (c.format === "starts_with" && prefix !== undefined) parts.push(`starts with "${prefix}"`);
+  else if (typeof c.format === "string") parts.push(`format ${c.format}`);
+  else if (typeof c.pattern === "string") parts.push(`pattern ${c.pattern}`);
+  const labels: [ConstraintKeyword, string][] = [
+    ["minLength", "min length"],
+    ["maxLength", "max length"],
+    ["minimum", "≥"],
+    ["exclusiveMinimum", ">"],
+    ["maximum", "≤"],
+    ["exclusiveMaximum", "<"],
+    ["multipleOf", "multiple of"],
+    ["minItems", "min items"],
+    ["maxItems", "max items"],
+    ["minProperties", "min keys"],
+    ["maxProperties", "max keys"],
+  ];
+  for (const [keyword, label] of labels) if (c[keyword] !== undefined) parts.push(`${label} ${String(c[keyword])}`);
+  if (c.uniqueItems === true) parts.push("unique items");
+  if (row.closed) parts.push("no other keys");
+  if (row.ref) parts.push(`recursive (${row.ref})`);
+  return parts;
+}
