@@ -2,6 +2,8 @@
  * generated/validators.js: ajv standalone code, one validator per event version (whole envelope),
  * plus a `validators` map by name and version; generated/validators.d.ts types it without ajv.
  */
+
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import standalone from "ajv/dist/standalone/index.js";
 import { CodeBlockWriter, IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind } from "ts-morph";
 import type { Registry } from "../registry/define.ts";
@@ -16,9 +18,44 @@ export function validatorExportName(name: string, version: string): string {
 function exportNames(registries: readonly Registry[]): [name: string, version: string, exportName: string][] {
   return registries.flatMap((registry) =>
     registry.events.flatMap((event) =>
-      event.versions.map((version): [string, string, string] => [event.name, version.v, validatorExportName(event.name, version.v)]),
+      event.versions.map((version): [string, string, string] => [
+        event.name,
+        version.v,
+        validatorExportName(event.name, version.v),
+      ]),
     ),
   );
+}
+
+/**
+ * ajv standalone declares each compiled schema as a `const schemaN = {...}` literal, used only
+ * when a keyword needs the schema at run time (none of zod's do). Such literals are about a
+ * ninth of the file; this maps each declaration's name to its exact text so unused ones can go.
+ */
+function schemaLiterals(ajv: Ajv2020, ids: readonly string[]): Map<string, string> {
+  const literals = new Map<string, string>();
+  for (const id of ids) {
+    for (const name of ajv.getSchema(id)?.source?.scopeValues.schema ?? []) {
+      if (name.value?.code !== undefined) literals.set(name.str, `const ${name.str} = ${String(name.value.code)};`);
+    }
+  }
+  return literals;
+}
+
+/** Removes the declarations whose name appears nowhere else; the code is otherwise untouched. */
+function withoutUnusedSchemaLiterals(code: string, literals: ReadonlyMap<string, string>): string {
+  const uses = new Map<string, number>();
+  for (const [name] of code.matchAll(/\bschema\d+\b/g)) uses.set(name, (uses.get(name) ?? 0) + 1);
+  let kept = "";
+  let from = 0;
+  for (const match of code.matchAll(/const (schema\d+) = /g)) {
+    const name = match[1] as string;
+    const declaration = literals.get(name);
+    if (uses.get(name) !== 1 || declaration === undefined || !code.startsWith(declaration, match.index)) continue;
+    kept += code.slice(from, match.index);
+    from = match.index + declaration.length;
+  }
+  return kept + code.slice(from);
 }
 
 export function renderValidators(registries: readonly Registry[]): { js: string; dts: string } {
@@ -31,7 +68,13 @@ export function renderValidators(registries: readonly Registry[]): { js: string;
       }
     }
   }
-  const code = standalone.default(ajv, Object.fromEntries(names.map(([, , exportName]) => [exportName, exportName])));
+  const code = withoutUnusedSchemaLiterals(
+    standalone.default(ajv, Object.fromEntries(names.map(([, , exportName]) => [exportName, exportName]))),
+    schemaLiterals(
+      ajv,
+      names.map(([, , exportName]) => exportName),
+    ),
+  );
 
   const map = new CodeBlockWriter({ indentNumberOfSpaces: 2, useSingleQuote: false });
   map.write("export const validators = ").inlineBlock(() => {
@@ -89,7 +132,12 @@ export function renderValidators(registries: readonly Registry[]): { js: string;
           isExported: true,
           declarationKind: VariableDeclarationKind.Const,
           docs: ["Validators by event name, then version label."],
-          declarations: [{ name: "validators", type: "{ readonly [name: string]: { readonly [version: string]: EnvelopeValidator } | undefined }" }],
+          declarations: [
+            {
+              name: "validators",
+              type: "{ readonly [name: string]: { readonly [version: string]: EnvelopeValidator } | undefined }",
+            },
+          ],
         },
       ],
     })

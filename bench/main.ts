@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: every figure is a ratio against an alternative measured in the same process and
+ * run; prints one table and writes bench/results.json. Tiny sizes with `smoke` (one quick pass).
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { codegenRows } from "./codegen.ts";
+import { formatTable, type Row } from "./harness.ts";
+import { benchDir } from "./paths.ts";
+import { startupRows } from "./startup.ts";
+import { agreementRows, sizeRows, validationRows } from "./validation.ts";
+
+export interface BenchOptions {
+  smoke: boolean;
+}
+
+export async function runBenchmarks(options: BenchOptions): Promise<number> {
+  const started = performance.now();
+  const rows: Row[] = [];
+  const section = async (title: string, run: () => Promise<Row[]> | Row[]) => {
+    process.stderr.write(`bench: ${title}...\n`);
+    rows.push(...(await run()));
+  };
+  await section("validation of one typical event", () => validationRows(options));
+  await section("zod vs precompiled validators on a shared corpus", () => agreementRows(options));
+  await section("validator size", () => sizeRows(options));
+  const generated = await codegenRows(options, (title) => process.stderr.write(`bench: ${title}...\n`));
+  rows.push(...generated.rows);
+  await section("start-up of a registry's validators", () =>
+    startupRows(options, generated.validatorsJs, generated.schemas),
+  );
+  process.stdout.write(`${formatTable(rows)}\n`);
+  process.stdout.write(
+    `\n${rows.filter((row) => row.pass === false).length} of ${rows.filter((row) => row.pass !== null).length} goals failed; ${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}\n`,
+  );
+  if (!options.smoke) await writeFile(path.join(benchDir, "results.json"), `${JSON.stringify(rows, null, 2)}\n`);
+  return 0;
+}

@@ -1,0 +1,88 @@
+/**
+ * The precompiled validators' non-timing goals on a synthetic registry (the benchmark's generator,
+ * small sizes): zod and the validators agree on a generated corpus; zod's default formats are
+ * checked once by zod's own regex, with readable errors; unused schema literals are gone and the
+ * output is smaller than naive ajv standalone code.
+ */
+import { describe, expect, test } from "vitest";
+import { z } from "zod";
+import { bytesPerValidator, importValidators } from "../../bench/load-validators.ts";
+import { payloadCorpus, syntheticRegistry } from "../../bench/synthetic.ts";
+import { invalidEvent, TYPICAL_NAME, TYPICAL_VERSION, typicalRegistry, validEvent } from "../../bench/typical.ts";
+import { corpusAgreement, naiveStandalone } from "../../bench/validation.ts";
+import { compiledSchemaOf } from "../../src/codegen/ajv.ts";
+import { renderValidators } from "../../src/codegen/validators.ts";
+
+const { registry, events } = syntheticRegistry(30);
+const js = renderValidators([registry]).js;
+const count = registry.events.reduce((sum, event) => sum + event.versions.length, 0);
+
+describe("precompiled validators on a synthetic registry", () => {
+  test("accept exactly what zod accepts on 1,000 generated payloads", async () => {
+    const corpus = payloadCorpus(events, 1000);
+    const result = corpusAgreement(registry, await importValidators(js), corpus);
+    expect(result.disagreements).toEqual([]);
+    // the corpus really mixes both verdicts
+    expect(result.accepted).toBeGreaterThan(200);
+    expect(result.accepted).toBeLessThan(800);
+  });
+
+  test("are smaller than naive ajv standalone output", () => {
+    expect(bytesPerValidator(js, count)).toBeLessThan(bytesPerValidator(naiveStandalone(registry), count) * 0.9);
+  });
+
+  test("declare no schema literal the code does not use", () => {
+    for (const [declaration, name] of js.matchAll(/const (schema\d+) = /g)) {
+      expect(js.split(new RegExp(`\\b${name}\\b`)).length - 1, declaration).toBeGreaterThan(1);
+    }
+  });
+
+  test("hold each of zod's format regexes once", () => {
+    expect(js.split("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8]").length - 1).toBe(1);
+  });
+});
+
+describe("compiledSchemaOf", () => {
+  const table: [string, z.ZodType, Record<string, unknown>][] = [
+    ["zod's uuid: format kept, pattern dropped", z.uuid(), { type: "string", format: "uuid" }],
+    ["zod's date-time: format kept", z.iso.datetime(), { type: "string", format: "date-time" }],
+    [
+      "uuid v4 (another pattern): pattern kept, format dropped",
+      z.uuidv4(),
+      { type: "string", pattern: (z.toJSONSchema(z.uuidv4()) as { pattern: string }).pattern },
+    ],
+    [
+      "date-time with offset: pattern kept",
+      z.iso.datetime({ offset: true }),
+      { type: "string", pattern: (z.toJSONSchema(z.iso.datetime({ offset: true })) as { pattern: string }).pattern },
+    ],
+    ["plain regex untouched", z.string().regex(/^cus_/), { type: "string", pattern: "^cus_" }],
+  ];
+  test.each(table)("%s", (_title, schema, want) => {
+    const { $schema: _, ...json } = z.toJSONSchema(schema) as Record<string, unknown>;
+    expect(compiledSchemaOf(json)).toEqual(want);
+  });
+});
+
+describe("errors of the typical event", () => {
+  test("keep instancePath, keyword, params and message; formats are named, not quoted as regexes", async () => {
+    const validate = (await importValidators(renderValidators([typicalRegistry()]).js))[TYPICAL_NAME]?.[
+      TYPICAL_VERSION
+    ];
+    expect(validate?.(validEvent)).toBe(true);
+    expect(validate?.(invalidEvent)).toBe(false);
+    expect(validate?.errors?.[0]).toMatchObject({
+      instancePath: "/data/items/1/quantity",
+      keyword: "type",
+      params: { type: "integer" },
+      message: "must be integer",
+    });
+    expect(validate?.({ ...validEvent, data: { ...validEvent.data, orderId: "not-a-uuid" } })).toBe(false);
+    expect(validate?.errors?.[0]).toMatchObject({
+      instancePath: "/data/orderId",
+      keyword: "format",
+      params: { format: "uuid" },
+      message: 'must match format "uuid"',
+    });
+  });
+});
