@@ -1,0 +1,552 @@
+/**
+ * The bundled runtime: validated, deduplicated sends fanned out to every handler of an event, each
+ * run on its own with retries and backoff, steps memoized per run, and Inngest's lifecycle events
+ * (`inngest/function.failed|finished|cancelled`) emitted and delivered like any other event.
+ */
+import { randomUUID } from "node:crypto";
+import { EventValidationError, EvregError, type Issue } from "../errors.ts";
+import type { Registry } from "../registry/define.ts";
+import { systemRegistry } from "../registry/system.ts";
+import { type CompiledExpression, compileExpression, matchToExpression } from "./cel.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { memoryStore } from "./dedup/memory.ts";
+import type { DedupStore } from "./dedup/store.ts";
+import { durationMs } from "./duration.ts";
+import { RESERVED_PREFIX } from "./limits.ts";
+import type {
+  EventMap,
+  FunctionOptions,
+  Handler,
+  ReceivedEvent,
+  RuntimeEventMap,
+  SendableEvent,
+  SendResult,
+  SerializedError,
+  StepTools,
+  Trigger,
+  TriggerName,
+  WaitForEventOptions,
+} from "./types.ts";
+import { createEventValidator, type PrecompiledValidators, type ValidatedEvent } from "./validate.ts";
+
+/** What the runtime did, for logs, demos and tests. */
+export type Activity =
+  | { type: "delivered"; event: ReceivedEvent }
+  | { type: "scheduled"; event: ReceivedEvent; at: number }
+  | { type: "duplicate"; id: string; name: string }
+  | {
+      type: "run.started" | "run.completed" | "run.cancelled";
+      functionId: string;
+      runId: string;
+      event: ReceivedEvent;
+      result?: unknown;
+    }
+  | {
+      type: "run.retrying" | "run.failed";
+      functionId: string;
+      runId: string;
+      event: ReceivedEvent;
+      attempt: number;
+      error: SerializedError;
+    };
+
+export interface RuntimeOptions<R extends Registry> {
+  registry: R;
+  /** Precompiled validators (generated/validators.js); otherwise each version is compiled once. */
+  validators?: PrecompiledValidators;
+  /** Default: memoryStore(). The runtime does not close a store it was given. */
+  store?: DedupStore;
+  clock?: Clock;
+  requireVersion?: boolean;
+  maxEventBytes?: number;
+  /** Delay before retry `attempt + 1`; default 1 s doubling to at most 10 min. */
+  backoff?: (attempt: number) => number;
+  onActivity?: (activity: Activity) => void;
+  /** Errors no caller can receive (a trigger's bad CEL, a lifecycle event that failed to send). */
+  onError?: (error: Error) => void;
+}
+
+export interface FunctionHandle {
+  id: string;
+  /** `<app>-<id>`, as lifecycle events carry it. */
+  functionId: string;
+}
+
+export interface Runtime<M, S = SendableEvent<M>> {
+  on<const N extends TriggerName<M>>(
+    trigger: Trigger<N> | readonly Trigger<N>[],
+    options: FunctionOptions<M>,
+    handler: Handler<M, N, S>,
+  ): FunctionHandle;
+  send(events: S | readonly S[]): Promise<SendResult>;
+  /** Resolves when no run is executing: every run finished or waits on a timer or an event. */
+  idle(): Promise<void>;
+  /** Drops scheduled deliveries and parked runs; closes the default store. */
+  close(): Promise<void>;
+  /** Errors reported through `onError`, kept for inspection. */
+  readonly errors: readonly Error[];
+}
+
+const MAX_RETRIES = 20;
+
+class RunCancelled extends Error {}
+
+interface Registration {
+  id: string;
+  functionId: string;
+  triggers: { name: string; prefix: boolean; condition?: CompiledExpression }[];
+  condition?: CompiledExpression;
+  cancelOn: { name: string; condition: CompiledExpression }[];
+  retries: number;
+  handler: Handler<unknown, string, unknown>;
+  /** Resolves when every expression compiled; false when one did not (the function is disabled). */
+  ready: Promise<boolean>;
+}
+
+interface Parked {
+  cancel(): void;
+}
+
+interface Run {
+  id: string;
+  registration: Registration;
+  event: ReceivedEvent;
+  memo: Map<string, { value: unknown }>;
+  parked: Set<Parked>;
+  cancelled: boolean;
+}
+
+interface Waiter {
+  name: string;
+  trigger: ReceivedEvent;
+  condition: Promise<CompiledExpression> | undefined;
+  resolve(event: ReceivedEvent): void;
+}
+
+function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  }
+  return { name: "Error", message: typeof error === "string" ? error : (JSON.stringify(error) ?? String(error)) };
+}
+
+/** Retrying cannot fix an invalid event, expression or duration, nor what the handler marked final. */
+function isNonRetriable(error: unknown): boolean {
+  return error instanceof EvregError || (error instanceof Error && error.name === "NonRetriableError");
+}
+
+function defaultBackoff(attempt: number): number {
+  return Math.min(1_000 * 2 ** attempt, 10 * 60_000);
+}
+
+function optionsError(message: string, fix: string, path: string): EvregError {
+  const issue: Issue = { rule: "runtime/function-options", severity: "error", path, message, fix };
+  return new EvregError("The function cannot be registered:", [issue]);
+}
+
+/** A runtime over `registry`: handlers may trigger on its events and Inngest's; sends take its events only. */
+export function createRuntime<R extends Registry>(
+  options: RuntimeOptions<R>,
+): Runtime<RuntimeEventMap<R>, SendableEvent<EventMap<R>>> {
+  const { registry } = options;
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? memoryStore();
+  const backoff = options.backoff ?? defaultBackoff;
+  const validatorOptions = {
+    validators: options.validators,
+    requireVersion: options.requireVersion,
+    maxEventBytes: options.maxEventBytes,
+  };
+  const userEvents = createEventValidator({ registry, ...validatorOptions });
+  const systemEvents = createEventValidator({
+    registry: systemRegistry,
+    allowReserved: true,
+    validators: options.validators,
+  });
+
+  const registrations: Registration[] = [];
+  const runs = new Set<Run>();
+  const waiters = new Set<Waiter>();
+  const scheduled = new Set<unknown>();
+  const errors: Error[] = [];
+  let active = 0;
+  const idleWaiters: (() => void)[] = [];
+
+  const report = (error: unknown): void => {
+    const reported = error instanceof Error ? error : new Error(String(error));
+    errors.push(reported);
+    options.onError?.(reported);
+  };
+  const notify = (activity: Activity): void => options.onActivity?.(activity);
+
+  const checkIdle = (): void => {
+    setImmediate(() => {
+      if (active === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+    });
+  };
+  const enter = (): void => {
+    active++;
+  };
+  const leave = (): void => {
+    active--;
+    if (active === 0) checkIdle();
+  };
+  const detach = clock.attach?.(
+    () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        if (active === 0) checkIdle();
+      }),
+  );
+
+  const isDeclared = (name: string): boolean =>
+    registry.get(name) !== undefined || systemRegistry.get(name) !== undefined;
+  const unknownEvent = (name: string, path: string): EventValidationError =>
+    new EventValidationError("Unknown event:", [
+      {
+        rule: "event/unknown-name",
+        severity: "error",
+        event: name,
+        path,
+        message: `${name} is not declared in the registry`,
+        fix: "declare it with defineEvent, or fix the name",
+      },
+    ]);
+
+  /** Suspends a run until `arm`'s resume is called; the run stops counting as active meanwhile. */
+  const park = <T>(
+    run: Run,
+    arm: (resume: (value: T) => void, fail: (error: unknown) => void) => () => void,
+  ): Promise<T> => {
+    if (run.cancelled) return Promise.reject(new RunCancelled());
+    return new Promise<T>((resolve, reject) => {
+      let disarm: () => void = () => {};
+      const settle = (outcome: () => void): void => {
+        if (!run.parked.delete(parked)) return;
+        enter();
+        disarm();
+        outcome();
+      };
+      const parked: Parked & { resume(value: T): void; fail(error: unknown): void } = {
+        resume: (value) => settle(() => resolve(value)),
+        fail: (error) => settle(() => reject(error)),
+        cancel: () => settle(() => reject(new RunCancelled())),
+      };
+      run.parked.add(parked);
+      leave();
+      disarm = arm(parked.resume, parked.fail);
+    });
+  };
+
+  const sleepFor = (run: Run, ms: number): Promise<void> =>
+    park<void>(run, (resume) => {
+      const timer = clock.setTimer(ms, () => resume());
+      return () => clock.clearTimer(timer);
+    });
+
+  /** Whether anything would see an event of `name`: a trigger, a waiter or a cancelOn rule. */
+  const observedNames = new Map<string, boolean>();
+  const isObserved = (name: string): boolean => {
+    let observed = observedNames.get(name);
+    if (observed === undefined) {
+      observed = registrations.some(
+        (registration) =>
+          registration.triggers.some((trigger) =>
+            trigger.prefix ? name.startsWith(trigger.name) : trigger.name === name,
+          ) || registration.cancelOn.some((rule) => rule.name === name),
+      );
+      observedNames.set(name, observed);
+    }
+    if (observed) return true;
+    for (const waiter of waiters) if (waiter.name === name) return true;
+    return false;
+  };
+
+  // Lifecycle events nobody handles are skipped: they would only cost validation and dispatch.
+  const emitLifecycle = async (name: string, data: Record<string, unknown>): Promise<void> => {
+    if (!isObserved(name)) return;
+    try {
+      await accept([{ name, data }], true);
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  const runData = (run: Run) => ({ function_id: run.registration.functionId, run_id: run.id });
+  const emitsLifecycle = (run: Run): boolean => !run.event.name.startsWith(RESERVED_PREFIX);
+
+  const stepTools = (run: Run): StepTools<unknown, unknown> => {
+    const seen = new Map<string, number>();
+    const keyOf = (id: string): string => {
+      const count = seen.get(id) ?? 0;
+      seen.set(id, count + 1);
+      return count === 0 ? id : `${id}:${count}`;
+    };
+    const memoized = async <T>(id: string, body: () => Promise<T>): Promise<T> => {
+      if (run.cancelled) throw new RunCancelled();
+      const key = keyOf(id);
+      const memo = run.memo.get(key);
+      if (memo) return memo.value as T;
+      const value = await body();
+      if (run.cancelled) throw new RunCancelled();
+      run.memo.set(key, { value });
+      return value;
+    };
+    return {
+      run: <T>(id: string, fn: () => T | Promise<T>) =>
+        memoized(id, () => Promise.resolve().then(fn) as Promise<Awaited<T>>),
+      sendEvent: (id, events) => memoized(id, () => accept(events, false)),
+      sleep: (id, duration) => memoized(id, () => sleepFor(run, durationMs(duration, `step.sleep("${id}")`))),
+      // The waiter is registered synchronously, at the call: an event sent right after the call
+      // must match even while the CEL library is still loading.
+      waitForEvent: ((id: string, wait: WaitForEventOptions<string>) =>
+        memoized(id, async () => {
+          if (!isDeclared(wait.event)) throw unknownEvent(wait.event, `step.waitForEvent("${id}")/event`);
+          const timeout = durationMs(wait.timeout, `step.waitForEvent("${id}")/timeout`);
+          const expression = wait.if ?? (wait.match ? matchToExpression(wait.match) : undefined);
+          const condition = expression ? compileExpression(expression, `step.waitForEvent("${id}")/if`) : undefined;
+          return park<ReceivedEvent | null>(run, (resume, fail) => {
+            const waiter: Waiter = { name: wait.event, trigger: run.event, condition, resolve: resume };
+            waiters.add(waiter);
+            condition?.catch(fail);
+            const timer = clock.setTimer(timeout, () => resume(null));
+            return () => {
+              waiters.delete(waiter);
+              clock.clearTimer(timer);
+            };
+          });
+        })) as StepTools<unknown, unknown>["waitForEvent"],
+    };
+  };
+
+  const execute = async (run: Run): Promise<void> => {
+    const { registration, event } = run;
+    const base = { functionId: registration.functionId, runId: run.id, event };
+    notify({ type: "run.started", ...base });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const output = await registration.handler({ event, step: stepTools(run), runId: run.id, attempt });
+        if (run.cancelled) return;
+        const finished = emitsLifecycle(run) && isObserved("inngest/function.finished");
+        if (!finished && !options.onActivity) return;
+        // Inngest stores a run's output as JSON: handlers of function.finished see what JSON kept.
+        const result = output === undefined ? null : JSON.parse(JSON.stringify(output));
+        notify({ type: "run.completed", ...base, result });
+        if (finished) await emitLifecycle("inngest/function.finished", { ...runData(run), event, result });
+        return;
+      } catch (thrown) {
+        if (run.cancelled || thrown instanceof RunCancelled) return;
+        const error = serializeError(thrown);
+        if (attempt < registration.retries && !isNonRetriable(thrown)) {
+          notify({ type: "run.retrying", ...base, attempt, error });
+          try {
+            await sleepFor(run, backoff(attempt));
+          } catch {
+            return;
+          }
+          continue;
+        }
+        notify({ type: "run.failed", ...base, attempt, error });
+        if (emitsLifecycle(run)) {
+          await emitLifecycle("inngest/function.failed", { ...runData(run), error, event });
+          await emitLifecycle("inngest/function.finished", { ...runData(run), error, event });
+        }
+        return;
+      }
+    }
+  };
+
+  const startRun = (registration: Registration, event: ReceivedEvent): void => {
+    const run: Run = { id: randomUUID(), registration, event, memo: new Map(), parked: new Set(), cancelled: false };
+    runs.add(run);
+    enter();
+    setImmediate(() => {
+      execute(run)
+        .catch(report)
+        .finally(() => {
+          runs.delete(run);
+          leave();
+        });
+    });
+  };
+
+  const cancel = (run: Run): void => {
+    run.cancelled = true;
+    for (const parked of [...run.parked]) parked.cancel();
+    notify({ type: "run.cancelled", functionId: run.registration.functionId, runId: run.id, event: run.event });
+    if (!emitsLifecycle(run)) return;
+    enter();
+    emitLifecycle("inngest/function.cancelled", { ...runData(run), event: run.event }).finally(leave);
+  };
+
+  const dispatch = async (event: ReceivedEvent): Promise<void> => {
+    notify({ type: "delivered", event });
+    for (const waiter of [...waiters]) {
+      if (waiter.name !== event.name) continue;
+      const condition = waiter.condition ? await waiter.condition.catch(() => undefined) : undefined;
+      if (waiter.condition && !condition) continue;
+      if (waiters.has(waiter) && (!condition || condition({ event: waiter.trigger, async: event })))
+        waiter.resolve(event);
+    }
+    const ready = await Promise.all(registrations.map((registration) => registration.ready));
+    for (const run of [...runs]) {
+      if (run.cancelled || run.event === event) continue;
+      const cancelling = run.registration.cancelOn.some(
+        (rule) => rule.name === event.name && rule.condition({ event: run.event, async: event }),
+      );
+      if (cancelling) cancel(run);
+    }
+    registrations.forEach((registration, index) => {
+      if (!ready[index]) return;
+      const fires = registration.triggers.some(
+        (trigger) =>
+          (trigger.prefix ? event.name.startsWith(trigger.name) : trigger.name === event.name) &&
+          (!trigger.condition || trigger.condition({ event })),
+      );
+      if (fires && (!registration.condition || registration.condition({ event }))) startRun(registration, event);
+    });
+  };
+
+  const deliver = (event: ReceivedEvent): void => {
+    enter();
+    dispatch(event).catch(report).finally(leave);
+  };
+
+  /** Validates, dedups and delivers (now, or at a future `ts`). */
+  const accept = async (input: unknown, system: boolean): Promise<SendResult> => {
+    const validated: ValidatedEvent[] = (system ? systemEvents : userEvents).assert(input);
+    const now = clock.now();
+    const withIds = validated.filter((event) => event.id !== undefined);
+    const claims =
+      withIds.length > 0
+        ? await store.claim(
+            withIds.map((event) => event.id as string),
+            now,
+          )
+        : [];
+    const firstTime = new Map<ValidatedEvent, boolean>(withIds.map((event, index) => [event, claims[index] ?? false]));
+    const ids: string[] = [];
+    const duplicates: string[] = [];
+    for (const event of validated) {
+      const id = event.id ?? randomUUID();
+      ids.push(id);
+      if (firstTime.get(event) === false) {
+        duplicates.push(id);
+        notify({ type: "duplicate", id, name: event.name });
+        continue;
+      }
+      const received: ReceivedEvent = { name: event.name, data: event.data, id, ts: event.ts ?? now };
+      if (event.v !== undefined) received.v = event.v;
+      if (received.ts > now) {
+        notify({ type: "scheduled", event: received, at: received.ts });
+        const timer = clock.setTimer(received.ts - now, () => {
+          scheduled.delete(timer);
+          deliver(received);
+        });
+        scheduled.add(timer);
+      } else {
+        deliver(received);
+      }
+    }
+    return duplicates.length > 0 ? { ids, duplicates } : { ids };
+  };
+
+  const compileAll = async (expressions: (() => Promise<void>)[]): Promise<boolean> => {
+    try {
+      for (const compile of expressions) await compile();
+      return true;
+    } catch (error) {
+      report(error);
+      return false;
+    }
+  };
+
+  const runtime: Runtime<RuntimeEventMap<R>, SendableEvent<EventMap<R>>> = {
+    get errors() {
+      return errors;
+    },
+    on(trigger, functionOptions, handler) {
+      const id = functionOptions?.id;
+      if (typeof id !== "string" || id.length === 0)
+        throw optionsError("the function has no id", 'add { id: "send-welcome-email" }', "/id");
+      if (registrations.some((each) => each.id === id))
+        throw optionsError(`a function with id ${id} is already registered`, "give each function its own id", "/id");
+      const retries = functionOptions.retries ?? 4;
+      if (!Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
+        throw optionsError(
+          `retries ${retries} is not a whole number from 0 to ${MAX_RETRIES}`,
+          "use Inngest's range 0..20",
+          "/retries",
+        );
+      }
+      const triggers = (Array.isArray(trigger) ? trigger : [trigger]) as readonly Trigger<string>[];
+      if (triggers.length === 0)
+        throw optionsError(
+          "the function has no trigger",
+          'pass an event name, e.g. "user/signup.completed"',
+          "/trigger",
+        );
+      const compiles: (() => Promise<void>)[] = [];
+      const registration: Registration = {
+        id,
+        functionId: `${registry.app}-${id}`,
+        retries,
+        handler: handler as Handler<unknown, string, unknown>,
+        triggers: triggers.map((each, index) => {
+          const name = typeof each === "string" ? each : each.event;
+          const prefix = name.endsWith("/*");
+          if (!prefix && !isDeclared(name)) throw unknownEvent(name, `/trigger/${index}`);
+          const compiled: Registration["triggers"][number] = { name: prefix ? name.slice(0, -1) : name, prefix };
+          if (typeof each !== "string" && each.if) {
+            const expression = each.if;
+            compiles.push(async () => {
+              compiled.condition = await compileExpression(expression, `${id}/trigger/${index}/if`);
+            });
+          }
+          return compiled;
+        }),
+        cancelOn: [],
+        ready: Promise.resolve(true),
+      };
+      if (functionOptions.if) {
+        const expression = functionOptions.if;
+        compiles.push(async () => {
+          registration.condition = await compileExpression(expression, `${id}/if`);
+        });
+      }
+      (functionOptions.cancelOn ?? []).forEach((rule, index) => {
+        const name = rule.event as string;
+        if (!isDeclared(name)) throw unknownEvent(name, `${id}/cancelOn/${index}/event`);
+        const expression = rule.if ?? (rule.match ? matchToExpression(rule.match) : "true");
+        compiles.push(async () => {
+          registration.cancelOn.push({
+            name,
+            condition: await compileExpression(expression, `${id}/cancelOn/${index}/if`),
+          });
+        });
+      });
+      if (compiles.length > 0) registration.ready = compileAll(compiles).finally(() => observedNames.clear());
+      registrations.push(registration);
+      observedNames.clear();
+      return { id, functionId: registration.functionId };
+    },
+    send: (events) => accept(events, false),
+    idle: () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        if (active === 0) checkIdle();
+      }),
+    async close() {
+      detach?.();
+      for (const timer of scheduled) clock.clearTimer(timer);
+      scheduled.clear();
+      for (const run of runs) {
+        run.cancelled = true;
+        for (const parked of [...run.parked]) parked.cancel();
+      }
+      waiters.clear();
+      if (!options.store) await store.close();
+    },
+  };
+  return runtime;
+}

@@ -1,0 +1,87 @@
+/**
+ * Dedup in Redis, shared by every process (gateway replicas, workers): `SET key 1 NX PX window` is
+ * the atomic check-and-set and Redis expires marks itself, so its clock, not the caller's, ends the
+ * window. A batch is one pipeline. If Redis fails mid-batch, the marks this call set are released
+ * (best effort) and the send fails: nothing is delivered twice and nothing silently dropped.
+ */
+import { createRequire } from "node:module";
+import type { Redis, RedisOptions } from "ioredis";
+import { DEDUP_WINDOW_MS } from "../limits.ts";
+import { type DedupStore, type StoreOptions, storeError } from "./store.ts";
+
+export interface RedisStoreOptions extends StoreOptions {
+  /** Prefix of every key; default `evreg:dedup:`. */
+  keyPrefix?: string;
+  /** How long one command may take before the send fails; default 5 s. */
+  commandTimeoutMs?: number;
+  /** Passed to ioredis as is. */
+  redis?: RedisOptions;
+}
+
+function redactedUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, "//***@");
+}
+
+export function redisStore(url: string, options: RedisStoreOptions = {}): DedupStore {
+  const windowMs = options.windowMs ?? DEDUP_WINDOW_MS;
+  const prefix = options.keyPrefix ?? "evreg:dedup:";
+  const where = redactedUrl(url);
+  const RedisClient = createRequire(import.meta.url)("ioredis") as typeof import("ioredis").default;
+  const client: Redis = new RedisClient(url, {
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 5_000,
+    connectTimeout: 5_000,
+    lazyConnect: false,
+    ...options.redis,
+  });
+  // Without a listener ioredis prints connection errors itself; the send reports them instead.
+  client.on("error", () => {});
+
+  const fail = (error: unknown) =>
+    storeError(
+      "Redis",
+      `Redis at ${where} did not answer`,
+      `check that Redis is running and reachable at ${where}, then send again`,
+      error,
+    );
+
+  return {
+    async claim(ids) {
+      if (ids.length === 0) return [];
+      if (ids.length === 1) {
+        try {
+          return [(await client.set(prefix + ids[0], "1", "PX", windowMs, "NX")) === "OK"];
+        } catch (error) {
+          throw fail(error);
+        }
+      }
+      const pipeline = client.pipeline();
+      for (const id of ids) pipeline.set(prefix + id, "1", "PX", windowMs, "NX");
+      let replies: [Error | null, unknown][] | null;
+      try {
+        replies = await pipeline.exec();
+      } catch (error) {
+        throw fail(error);
+      }
+      if (!replies) throw fail(new Error("the pipeline was discarded"));
+      const failed = replies.find(([error]) => error !== null)?.[0];
+      if (failed) {
+        const mine = ids.filter((_, index) => replies?.[index]?.[1] === "OK");
+        if (mine.length > 0) await client.del(...mine.map((id) => prefix + id)).catch(() => undefined);
+        throw fail(failed);
+      }
+      return replies.map(([, reply]) => reply === "OK");
+    },
+    async release(ids) {
+      if (ids.length === 0) return;
+      try {
+        await client.del(...ids.map((id) => prefix + id));
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+    async close() {
+      client.disconnect();
+    },
+  };
+}

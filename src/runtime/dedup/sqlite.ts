@@ -1,0 +1,108 @@
+/**
+ * Dedup in a SQLite file (better-sqlite3, WAL): survives restarts and is shared by processes on one
+ * host. One `INSERT ... ON CONFLICT DO UPDATE ... WHERE expired RETURNING` per id is the atomic
+ * check-and-set; a batch runs in one IMMEDIATE transaction, so writers queue on SQLite's lock.
+ */
+import { createRequire } from "node:module";
+import type BetterSqlite3 from "better-sqlite3";
+import { DEDUP_WINDOW_MS } from "../limits.ts";
+import { type DedupStore, type StoreOptions, storeError } from "./store.ts";
+
+export interface SqliteStoreOptions extends StoreOptions {
+  /** How long a writer waits for another process's lock before failing; default 5 s. */
+  busyTimeoutMs?: number;
+}
+
+const SWEEP_EVERY = 1_000;
+
+function explainSqliteFailure(file: string, error: unknown) {
+  const code = (error as { code?: string }).code ?? "";
+  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
+    return storeError(
+      "SQLite",
+      `${file} stayed locked by another connection`,
+      "find the process holding a long transaction on the file, or raise busyTimeoutMs",
+      error,
+    );
+  }
+  if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") {
+    return storeError(
+      "SQLite",
+      `${file} is not a readable SQLite database`,
+      `move ${file} aside (it only holds dedup marks) and let evreg create a new one`,
+      error,
+    );
+  }
+  if (code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_IOERR")) {
+    return storeError(
+      "SQLite",
+      `cannot write ${file}`,
+      "check that the directory exists and is writable by this process",
+      error,
+    );
+  }
+  return storeError("SQLite", `${file} failed`, "check the file and the disk", error);
+}
+
+export function sqliteStore(file: string, options: SqliteStoreOptions = {}): DedupStore {
+  const windowMs = options.windowMs ?? DEDUP_WINDOW_MS;
+  const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+  let db: BetterSqlite3.Database;
+  let claimBatch: (ids: readonly string[], now: number) => boolean[];
+  let releaseBatch: (ids: readonly string[]) => void;
+  try {
+    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.exec("CREATE TABLE IF NOT EXISTS evreg_dedup (id TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID");
+    const claimStatement = db.prepare<[string, number, number], { id: string }>(
+      `INSERT INTO evreg_dedup (id, first_seen) VALUES (?, ?)
+       ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen WHERE evreg_dedup.first_seen <= ?
+       RETURNING id`,
+    );
+    const releaseStatement = db.prepare<[string]>("DELETE FROM evreg_dedup WHERE id = ?");
+    const sweepStatement = db.prepare<[number]>("DELETE FROM evreg_dedup WHERE first_seen <= ?");
+    let claimsSinceSweep = 0;
+    const claimAll = db.transaction((ids: readonly string[], now: number) => {
+      const claimed = ids.map((id) => claimStatement.get(id, now, now - windowMs) !== undefined);
+      claimsSinceSweep += ids.length;
+      if (claimsSinceSweep >= SWEEP_EVERY) {
+        claimsSinceSweep = 0;
+        sweepStatement.run(now - windowMs);
+      }
+      return claimed;
+    });
+    // One statement is atomic on its own; a batch shares one IMMEDIATE transaction.
+    claimBatch = (ids, now) => {
+      if (ids.length !== 1 || claimsSinceSweep >= SWEEP_EVERY) return claimAll.immediate(ids, now);
+      claimsSinceSweep++;
+      return [claimStatement.get(ids[0] as string, now, now - windowMs) !== undefined];
+    };
+    const releaseAll = db.transaction((ids: readonly string[]) => {
+      for (const id of ids) releaseStatement.run(id);
+    });
+    releaseBatch = (ids) => releaseAll.immediate(ids);
+  } catch (error) {
+    throw explainSqliteFailure(file, error);
+  }
+
+  return {
+    async claim(ids, now) {
+      try {
+        return claimBatch(ids, now);
+      } catch (error) {
+        throw explainSqliteFailure(file, error);
+      }
+    },
+    async release(ids) {
+      try {
+        releaseBatch(ids);
+      } catch (error) {
+        throw explainSqliteFailure(file, error);
+      }
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

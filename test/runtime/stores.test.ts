@@ -1,0 +1,166 @@
+import { writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
+import { Redis } from "ioredis";
+import { describe, expect, it } from "vitest";
+import registry from "../../schemas/index.ts";
+import { createRuntime } from "../../src/runtime/bus.ts";
+import { manualClock } from "../../src/runtime/clock.ts";
+import { memoryStore } from "../../src/runtime/dedup/memory.ts";
+import { redisStore } from "../../src/runtime/dedup/redis.ts";
+import { sqliteStore } from "../../src/runtime/dedup/sqlite.ts";
+import { type DedupStore, DedupStoreError } from "../../src/runtime/dedup/store.ts";
+import { DEDUP_WINDOW_MS } from "../../src/runtime/limits.ts";
+import { startRedis, useRedis } from "../support/redis.ts";
+import { tempDir } from "../support/temp.ts";
+
+const redis = useRedis();
+const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+let prefixes = 0;
+
+const stores: [string, () => Promise<DedupStore>][] = [
+  ["memory", async () => memoryStore()],
+  ["sqlite", async () => sqliteStore(path.join(await tempDir("dedup"), "dedup.sqlite"))],
+  ["redis", async () => redisStore(redis().url, { keyPrefix: `test:${prefixes++}:` })],
+];
+
+const T0 = Date.UTC(2024, 0, 15);
+
+describe.each(stores)("%s store", (_name, make) => {
+  it("claims an id once, in order, within a batch and across calls", async () => {
+    const store = await make();
+    expect(await store.claim(["a", "b", "a"], T0)).toEqual([true, true, false]);
+    expect(await store.claim(["b", "c"], T0 + 1)).toEqual([false, true]);
+    expect(await store.claim([], T0)).toEqual([]);
+    await store.close();
+  });
+
+  it("release lets an id through again", async () => {
+    const store = await make();
+    await store.claim(["x", "y"], T0);
+    await store.release(["x"]);
+    expect(await store.claim(["x", "y"], T0 + 1)).toEqual([true, false]);
+    await store.close();
+  });
+});
+
+describe.each(stores.slice(0, 2))("%s store window (fake clock)", (_name, make) => {
+  it("blocks for 24 hours from the first reception, not the last", async () => {
+    const store = await make();
+    expect(await store.claim(["id"], T0)).toEqual([true]);
+    expect(await store.claim(["id"], T0 + DEDUP_WINDOW_MS - 1)).toEqual([false]);
+    expect(await store.claim(["id"], T0 + DEDUP_WINDOW_MS)).toEqual([true]);
+    expect(await store.claim(["id"], T0 + 2 * DEDUP_WINDOW_MS - 1)).toEqual([false]);
+    await store.close();
+  });
+});
+
+describe("memory store", () => {
+  it("evicts expired ids and stays under maxEntries", async () => {
+    const store = memoryStore({ maxEntries: 100 });
+    await store.claim(
+      Array.from({ length: 50 }, (_, index) => `old-${index}`),
+      T0,
+    );
+    await store.claim(["new"], T0 + DEDUP_WINDOW_MS);
+    expect(store.size).toBe(1);
+    await store.claim(
+      Array.from({ length: 500 }, (_, index) => `many-${index}`),
+      T0 + DEDUP_WINDOW_MS,
+    );
+    expect(store.size).toBe(100);
+  });
+});
+
+describe("redis store window", () => {
+  it("lets Redis expire marks after windowMs (Redis's clock)", async () => {
+    const store = redisStore(redis().url, { keyPrefix: "window:", windowMs: 50 });
+    expect(await store.claim(["short"], 0)).toEqual([true]);
+    expect(await store.claim(["short"], 0)).toEqual([false]);
+    const client = new Redis(redis().url);
+    while ((await client.pttl("window:short")) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    client.disconnect();
+    expect(await store.claim(["short"], 0)).toEqual([true]);
+    await store.close();
+  });
+});
+
+describe("sqlite store", () => {
+  it("survives a restart", async () => {
+    const file = path.join(await tempDir("dedup"), "dedup.sqlite");
+    const first = sqliteStore(file);
+    await first.claim(["kept"], T0);
+    await first.close();
+    const second = sqliteStore(file);
+    expect(await second.claim(["kept", "fresh"], T0 + 1)).toEqual([false, true]);
+    await second.close();
+  });
+
+  it("reports a locked file as a DedupStoreError with a fix", async () => {
+    const file = path.join(await tempDir("dedup"), "dedup.sqlite");
+    const store = sqliteStore(file, { busyTimeoutMs: 20 });
+    const holder = new Database(file);
+    holder.exec("BEGIN EXCLUSIVE");
+    const error = await store.claim(["x"], T0).catch((caught: unknown) => caught);
+    holder.exec("ROLLBACK");
+    holder.close();
+    expect(error).toBeInstanceOf(DedupStoreError);
+    expect((error as DedupStoreError).issues[0]).toMatchObject({
+      rule: "runtime/dedup-store",
+      message: expect.stringContaining("locked"),
+    });
+    expect(await store.claim(["x"], T0)).toEqual([true]);
+    await store.close();
+  });
+
+  it("reports a corrupt file as a DedupStoreError naming the file", async () => {
+    const file = path.join(await tempDir("dedup"), "corrupt.sqlite");
+    await writeFile(file, "this is not a database, just text that is long enough to have a header".repeat(100));
+    let error: unknown;
+    try {
+      sqliteStore(file);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DedupStoreError);
+    expect((error as DedupStoreError).issues[0]).toMatchObject({
+      message: expect.stringContaining("corrupt.sqlite"),
+      fix: expect.stringContaining("move"),
+    });
+  });
+});
+
+describe("redis stopped mid-run", () => {
+  it("fails the send with a clear error and delivers nothing; the process goes on", async () => {
+    const server = await startRedis();
+    const store = redisStore(server.url, { commandTimeoutMs: 500, redis: { retryStrategy: () => 50 } });
+    const runtime = createRuntime({ registry, store, clock: manualClock() });
+    let runs = 0;
+    runtime.on("billing/invoice.paid", { id: "count" }, () => {
+      runs++;
+    });
+    const invoice = (id: string) => ({
+      name: "billing/invoice.paid" as const,
+      id,
+      data: {
+        customerId: "cus_1",
+        invoiceId: "in_1",
+        userId: "u",
+        amount: 1,
+        metadata: { accountId: "a", accountName: "b" },
+      },
+    });
+    await runtime.send(invoice("before"));
+    await runtime.idle();
+    await server.stop();
+    const error = await runtime.send(invoice("during")).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DedupStoreError);
+    expect((error as Error).message).toContain(`Redis at ${server.url} did not answer`);
+    expect((error as DedupStoreError).issues[0]?.fix).toContain("check that Redis is running");
+    await runtime.idle();
+    expect(runs).toBe(1);
+    await runtime.close();
+    await store.close();
+  });
+});
