@@ -25,6 +25,15 @@ const run = {
   run_id: z.string().min(1),
 };
 
+/** What finished and cancelled runs report: the run, its trigger(s) and the error if any. */
+const runEnd = {
+  ...run,
+  correlation_id: z.string().optional(),
+  event: originalEvent.optional(),
+  events: z.array(originalEvent).optional(),
+  error: jsonError.optional(),
+};
+
 export const functionFailed = defineEvent({
   name: "inngest/function.failed",
   description: "A function run failed after its last retry.",
@@ -36,27 +45,14 @@ export const functionFinished = defineEvent({
   name: "inngest/function.finished",
   description: "A function run ended, completed or failed; `error` or `result` says which.",
   owner: "inngest",
-  data: z.looseObject({
-    ...run,
-    correlation_id: z.string().optional(),
-    event: originalEvent.optional(),
-    events: z.array(originalEvent).optional(),
-    error: jsonError.optional(),
-    result: z.unknown().optional(),
-  }),
+  data: z.looseObject({ ...runEnd, result: z.unknown().optional() }),
 });
 
 export const functionCancelled = defineEvent({
   name: "inngest/function.cancelled",
   description: "A function run was cancelled (cancelOn, the API or the dashboard) before it finished.",
   owner: "inngest",
-  data: z.looseObject({
-    ...run,
-    correlation_id: z.string().optional(),
-    event: originalEvent.optional(),
-    events: z.array(originalEvent).optional(),
-    error: jsonError.optional(),
-  }),
+  data: z.looseObject(runEnd),
 });
 
 export const functionInvoked = defineEvent({

@@ -2,18 +2,7 @@
 import { z } from "zod";
 import { defineEvent, defineRegistry, type Registry } from "../../src/registry/define.ts";
 import type { CatalogLinks } from "../../src/codegen/catalog/links.ts";
-
-/** mulberry32: a tiny seeded PRNG, so the registry is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as seeded } from "../../bench/synthetic.ts";
 
 const NOUNS = ["account", "invoice", "order", "shipment", "ticket", "report", "widget", "session", "payout", "review"];
 const VERBS = ["created", "updated", "deleted", "approved", "rejected", "archived", "shipped", "opened", "closed", "synced"];
