@@ -11,7 +11,7 @@ const steps = [
   ["Check compatibility and published versions against schemas/evreg.lock.json", ["check"]],
   [
     "Lint event names and the example app's sends, triggers and waits",
-    ["lint", "example/app", "--config", "example/app/evreg.lint.json"],
+    ["--config", "example/app/evreg.config.json", "lint"],
   ],
 ];
 

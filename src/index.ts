@@ -54,3 +54,5 @@ export { diffVersions } from "./codegen/catalog/field-diff.ts";
 export type { FieldChange, VersionDiff } from "./codegen/catalog/field-diff.ts";
 export { exampleEnvelope } from "./codegen/catalog/example.ts";
 export { renderAsyncApi } from "./codegen/asyncapi.ts";
+export { defineConfig } from "./cli/config.ts";
+export type { EvregConfig, StoreSetting } from "./cli/config.ts";

@@ -103,13 +103,17 @@ export function registerCompatCommands(program: Command, context: CommandContext
     .description("compare two JSON Schema files (old, new) under a compatibility mode")
     .argument("<old>", "the previous schema (JSON file)")
     .argument("<new>", "the proposed schema (JSON file)")
-    .option("--mode <mode>", `${COMPATIBILITY_MODES.join(" | ")}`, "FULL_TRANSITIVE")
+    .option("--mode <mode>", `${COMPATIBILITY_MODES.join(" | ")} (default: the config's compat.mode, else FULL_TRANSITIVE)`)
     .option("--format <format>", "pretty | json", "pretty")
-    .action(async (oldFile: string, newFile: string, options: { mode: string; format: string }) => {
+    .addHelpText(
+      "after",
+      "\nExamples:\n  evreg compat old.json new.json --mode BACKWARD\n  evreg compat old.json new.json --format json   # { compatible, changes }",
+    )
+    .action(async (oldFile: string, newFile: string, options: { mode?: string; format: string }) => {
       const io = context.io();
       context.exit(
         await runCommand(io, async () => {
-          const mode = parseMode(options.mode);
+          const mode = parseMode(options.mode ?? context.config().compat?.mode ?? "FULL_TRANSITIVE");
           const format = parseFormat(options.format);
           const oldSchema = readJsonFile(oldFile);
           const newSchema = readJsonFile(newFile);
@@ -134,6 +138,7 @@ export function registerCompatCommands(program: Command, context: CommandContext
     .command("check")
     .description("check the registry: published versions unchanged, labels forward, each event's compatibility mode")
     .option("--format <format>", "pretty | json", "pretty")
+    .addHelpText("after", "\nExamples:\n  evreg check                 # in CI, after evreg generate --check\n  evreg check --format json")
     .action(async (options: { format: string }) => {
       const io = context.io();
       context.exit(await runCommand(io, async () => (await runCheck(io, context.options().schemas, parseFormat(options.format))).code));
@@ -142,6 +147,7 @@ export function registerCompatCommands(program: Command, context: CommandContext
   program
     .command("lock")
     .description(`record the current versions in ${LOCKFILE_NAME} (only when evreg check passes)`)
+    .addHelpText("after", "\nExamples:\n  evreg lock                  # after adding a version, commit the lockfile with it")
     .action(async () => {
       const io = context.io();
       context.exit(

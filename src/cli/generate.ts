@@ -1,42 +1,170 @@
+/**
+ * `evreg generate`: writes the output folder once, checks it (--check), or keeps it in step with the
+ * schema files (--watch). A watch run survives broken schemas: it prints the Issues and waits for
+ * the next save, and it stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+ */
 import path from "node:path";
+import { watch } from "chokidar";
 import type { Command } from "commander";
 import { findStaleFiles, planGeneratedFiles, writeGeneratedFiles } from "../codegen/generate.ts";
+import type { Registry } from "../registry/define.ts";
 import { loadRegistry } from "../registry/load.ts";
-import { runCommand } from "./io.ts";
+import { type CommandIO, runCommand } from "./io.ts";
 import type { CommandContext } from "./main.ts";
+
+/** A step still running after this long gets a progress line, so a big registry does not look hung. */
+export const PROGRESS_AFTER_MS = 1000;
+/** From this many events, planning the output (a synchronous step a timer cannot interrupt) takes about a second. */
+export const LARGE_REGISTRY_EVENTS = 200;
+/** Saves closer together than this (an editor writing several files) make one regeneration. */
+export const WATCH_DEBOUNCE_MS = 150;
+
+interface Target {
+  schemas: string;
+  out: string;
+}
+
+const shownPath = (file: string): string => path.relative(process.cwd(), path.resolve(file)) || ".";
+
+async function withProgress<T>(io: CommandIO, line: string, work: () => Promise<T>): Promise<T> {
+  const timer = setTimeout(() => io.err(line), PROGRESS_AFTER_MS);
+  try {
+    return await work();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function loadWithProgress(io: CommandIO, schemas: string): Promise<Registry> {
+  const registry = await withProgress(io, `loading ${shownPath(schemas)}...`, () => loadRegistry(schemas));
+  if (registry.events.length >= LARGE_REGISTRY_EVENTS)
+    io.err(`generating files for ${registry.events.length} events...`);
+  return registry;
+}
+
+async function checkOutput(io: CommandIO, { schemas, out }: Target): Promise<number> {
+  const registry = await loadWithProgress(io, schemas);
+  const files = planGeneratedFiles(registry);
+  const shown = shownPath(out);
+  const stale = await findStaleFiles(out, files);
+  const lines = [
+    ...stale.changed.map((file) => `  changed: ${shown}/${file}`),
+    ...stale.missing.map((file) => `  missing: ${shown}/${file}`),
+    ...stale.extra.map((file) => `  not generated: ${shown}/${file}`),
+  ];
+  if (lines.length === 0) {
+    io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
+    return 0;
+  }
+  io.err(
+    `${shown}/ is stale: ${lines.length} file(s) differ from the registry\n${lines.join("\n")}\nfix: run \`evreg generate\` and commit ${shown}/`,
+  );
+  return 1;
+}
+
+/** Writes the output folder; leaves it alone (no rename, no watcher churn) when nothing changed. */
+async function writeOutput(io: CommandIO, { schemas, out }: Target): Promise<number> {
+  const registry = await loadWithProgress(io, schemas);
+  const files = planGeneratedFiles(registry);
+  const shown = shownPath(out);
+  const stale = await findStaleFiles(out, files);
+  if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
+    io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
+    return 0;
+  }
+  await writeGeneratedFiles(out, files);
+  io.out(`wrote ${files.size} files to ${shown}/ (${registry.events.length} events)`);
+  return 0;
+}
+
+/** Paths under the watched folder that are never schema sources: dependencies, VCS, our own output. */
+function ignoredBy(out: string): (file: string) => boolean {
+  const outDir = path.resolve(out);
+  return (file) => {
+    const resolved = path.resolve(file);
+    const base = path.basename(resolved);
+    return (
+      resolved === outDir ||
+      resolved.startsWith(`${outDir}${path.sep}`) ||
+      base === "node_modules" ||
+      base === ".git" ||
+      base.startsWith(".evreg-tmp-")
+    );
+  };
+}
+
+/**
+ * Regenerates after every change under the registry entry's folder until SIGINT or SIGTERM.
+ * Resolves to 0 on a clean stop; a broken schema is printed and waited out, never fatal.
+ */
+async function watchSchemas(io: CommandIO, target: Target): Promise<number> {
+  const folder = path.dirname(path.resolve(target.schemas));
+  const regenerate = () => runCommand(io, () => writeOutput(io, target));
+  await regenerate();
+  const watcher = watch(folder, { ignoreInitial: true, ignored: ignoredBy(target.out) });
+  await new Promise<void>((ready, failed) => watcher.once("ready", ready).once("error", failed));
+  io.out(`watching ${shownPath(folder)}/ for changes (Ctrl-C to stop)`);
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let pending = false;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (pending) return;
+      pending = true;
+      running = running.then(() => {
+        pending = false;
+        return regenerate();
+      });
+    }, WATCH_DEBOUNCE_MS);
+  };
+  watcher.on("all", schedule);
+  watcher.on("error", (error) => io.err(`evreg: watching ${shownPath(folder)}/ failed: ${String(error)}`));
+
+  const signal = await new Promise<NodeJS.Signals>((stop) => {
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  clearTimeout(timer);
+  await watcher.close();
+  await running;
+  io.out(`stopped watching (${signal})`);
+  return 0;
+}
 
 export function registerGenerateCommand(program: Command, context: CommandContext): void {
   program
     .command("generate")
     .description("write the typed client, JSON Schemas and precompiled validators into the output folder")
     .option("--check", "write nothing; exit 1 and name the stale files when the output folder is out of date")
-    .addHelpText("after", "\nExamples:\n  evreg generate\n  evreg generate --check   # in CI")
-    .action(async (options: { check?: boolean }) => {
+    .option("--watch", "regenerate whenever a file next to the registry entry changes; Ctrl-C stops")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  evreg generate                          # write generated/ from schemas/index.ts",
+        "  evreg generate --check                  # in CI: fail when generated/ is stale",
+        "  evreg generate --watch                  # while editing schemas",
+        "  evreg --schemas events/index.ts --out src/events generate",
+      ].join("\n"),
+    )
+    .action(async (options: { check?: boolean; watch?: boolean }) => {
       const { schemas, out } = context.options();
       const io = context.io();
-      context.exit(
-        await runCommand(io, async () => {
-          const registry = await loadRegistry(schemas);
-          const files = planGeneratedFiles(registry);
-          const shown = path.relative(process.cwd(), path.resolve(out)) || ".";
-          if (options.check) {
-            const stale = await findStaleFiles(out, files);
-            const lines = [
-              ...stale.changed.map((file) => `  changed: ${shown}/${file}`),
-              ...stale.missing.map((file) => `  missing: ${shown}/${file}`),
-              ...stale.extra.map((file) => `  not generated: ${shown}/${file}`),
-            ];
-            if (lines.length === 0) {
-              io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
-              return 0;
-            }
-            io.err(`${shown}/ is stale: ${lines.length} file(s) differ from the registry\n${lines.join("\n")}\nfix: run \`evreg generate\` and commit ${shown}/`);
-            return 1;
-          }
-          await writeGeneratedFiles(out, files);
-          io.out(`wrote ${files.size} files to ${shown}/ (${registry.events.length} events)`);
-          return 0;
-        }),
-      );
+      if (options.check && options.watch) {
+        io.err(
+          "evreg generate: --check and --watch cannot be combined\nfix: use --check in CI and --watch while editing",
+        );
+        context.exit(2);
+        return;
+      }
+      const target = { schemas, out };
+      if (options.watch) {
+        context.exit(await watchSchemas(io, target));
+        return;
+      }
+      context.exit(await runCommand(io, () => (options.check ? checkOutput(io, target) : writeOutput(io, target))));
     });
 }

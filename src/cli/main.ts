@@ -1,9 +1,12 @@
 /** The `evreg` command line: commander wiring only; each command lives in its own file. */
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerCatalogCommands } from "./catalog.ts";
 import { registerCompatCommands } from "./compat.ts";
+import { DEFAULT_SETTINGS, type EvregConfig, loadConfig, pickSetting } from "./config.ts";
 import { registerGenerateCommand } from "./generate.ts";
-import { processIO } from "./io.ts";
+import { registerInitCommand } from "./init.ts";
+import { processIO, runCommand } from "./io.ts";
 import { registerLintCommand } from "./lint.ts";
 
 export interface GlobalOptions {
@@ -12,23 +15,69 @@ export interface GlobalOptions {
   debug: boolean;
 }
 
+interface GlobalFlags {
+  config?: string;
+  schemas?: string;
+  out?: string;
+  debug: boolean;
+}
+
+/** package.json sits two folders up from both src/cli/ and dist/cli/. */
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
 /** Runs the CLI with `argv` (as process.argv) and resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
+  let config: EvregConfig = {};
   const program = new Command("evreg")
     .description("Type-safe event schema registry and codegen for Inngest-style events")
-    .option("--schemas <file>", "registry entry file", "schemas/index.ts")
-    .option("--out <dir>", "output folder of evreg generate; also the target of evreg catalog and asyncapi", "generated")
+    .version(version, "-V, --version", "print the evreg version")
+    .option("--config <file>", "config file (default: the first of evreg.config.{ts,mts,js,mjs,json} in the current folder)")
+    .option("--schemas <file>", `registry entry file; overrides the config's "schemas" (default: ${DEFAULT_SETTINGS.schemas})`)
+    .option(
+      "--out <dir>",
+      `output folder of evreg generate, also the target of evreg catalog and asyncapi; overrides the config's "out" (default: ${DEFAULT_SETTINGS.out})`,
+    )
     .option("--debug", "print stack traces of unexpected errors", false)
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  evreg init                               # set up evreg in this app",
+        "  evreg generate --watch                   # regenerate while editing schemas",
+        "  evreg --config ci/evreg.config.ts lint   # settings from another config file",
+        "  evreg generate --help                    # flags and examples of one command",
+      ].join("\n"),
+    )
     .exitOverride()
-    .showHelpAfterError();
-  const context = {
-    options: () => program.opts<GlobalOptions>(),
-    io: () => processIO(program.opts<GlobalOptions>().debug),
+    .showHelpAfterError()
+    .hook("preAction", async (_program, command) => {
+      // init writes the config file, so a missing or broken one must not stop `evreg init --force`.
+      if (command.name() === "init") return;
+      const flags = program.opts<GlobalFlags>();
+      const code = await runCommand(processIO(flags.debug), async () => {
+        config = (await loadConfig(process.cwd(), flags.config)).config;
+        return 0;
+      });
+      if (code !== 0) throw new CommanderError(code, "evreg.config", "the config file cannot be used");
+    });
+  const context: CommandContext = {
+    options: () => {
+      const flags = program.opts<GlobalFlags>();
+      return {
+        schemas: pickSetting(flags.schemas, config.schemas, DEFAULT_SETTINGS.schemas),
+        out: pickSetting(flags.out, config.out, DEFAULT_SETTINGS.out),
+        debug: flags.debug,
+      };
+    },
+    config: () => config,
+    io: () => processIO(program.opts<GlobalFlags>().debug),
     exit: (code: number) => {
       exitCode = code;
     },
   };
+  registerInitCommand(program, context);
   registerGenerateCommand(program, context);
   registerLintCommand(program, context);
   registerCompatCommands(program, context);
@@ -43,7 +92,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 export type CommandContext = {
+  /** Global flags, else the config file's values, else the defaults. */
   options: () => GlobalOptions;
+  /** The loaded config file (paths absolute); `{}` when the app has none. Flags still win over it. */
+  config: () => EvregConfig;
   io: () => ReturnType<typeof processIO>;
   exit: (code: number) => void;
 };

@@ -101,7 +101,7 @@ export interface Registry<Events extends readonly EventDefinition[] = readonly E
 function callSite(): SourceLocation | undefined {
   const frames = new Error().stack?.split("\n").slice(1) ?? [];
   const here = frames[0]?.match(/\((.*):\d+:\d+\)$|at (.*):\d+:\d+$/);
-  const ownFile = here?.[1] ?? here?.[2];
+  const ownFile = (here?.[1] ?? here?.[2])?.replace(/^file:\/\//, "");
   for (const frame of frames) {
     const match = frame.match(/\((.*):(\d+):(\d+)\)$|at (.*):(\d+):(\d+)$/);
     if (!match) continue;

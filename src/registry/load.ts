@@ -4,9 +4,20 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createJiti } from "jiti";
 import { type Issue, RegistryError } from "../errors.ts";
 import type { Registry } from "./define.ts";
+
+/**
+ * Schema files import "evreg": resolve it to this copy of evreg (src/ in a checkout, dist/ once
+ * installed), so the schemas and the CLI loading them always agree and a checkout needs no build.
+ */
+export function evregAliases(): Record<string, string> {
+  const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  const entry = (file: string) => fileURLToPath(new URL(`../${file}${extension}`, import.meta.url));
+  return { "evreg/runtime": entry("runtime/index"), evreg: entry("index") };
+}
 
 function isRegistryError(error: unknown): error is RegistryError {
   // The schema files may load their own copy of evreg, so match by shape, not by class identity.
@@ -46,7 +57,7 @@ export async function loadRegistry(entry: string): Promise<Registry> {
       },
     ]);
   }
-  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true });
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true, alias: evregAliases() });
   let loaded: unknown;
   try {
     loaded = await jiti.import(file, { default: true });

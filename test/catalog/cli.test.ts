@@ -18,6 +18,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
     .exitOverride();
   const context: CommandContext = {
     options: () => program.opts<GlobalOptions>(),
+    config: () => ({}),
     io: () => ({ out: (text) => void (out += `${text}\n`), err: (text) => void (err += `${text}\n`), debug: false }),
     exit: (value) => {
       code = value;

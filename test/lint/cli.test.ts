@@ -42,14 +42,7 @@ describe("evreg lint", () => {
   });
 
   it("exits 0 on the example app with its config (only past-tense warnings)", async () => {
-    const { code, stdout } = await evreg(
-      "lint",
-      "example/app",
-      "--config",
-      "example/app/evreg.lint.json",
-      "--format",
-      "json",
-    );
+    const { code, stdout } = await evreg("--config", "example/app/evreg.config.json", "lint", "--format", "json");
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.summary).toEqual({ errors: 0, warnings: 4 });
@@ -96,9 +89,9 @@ describe("evreg lint", () => {
   it("exits 2 on an unreadable config and on an unparsable file", async () => {
     const config = path.join(scratch, "lint.json");
     writeFileSync(config, "{ not json");
-    const badConfig = await evreg("lint", "example/app", "--config", config);
+    const badConfig = await evreg("--config", config, "lint", "example/app");
     expect(badConfig.code).toBe(2);
-    expect(badConfig.stderr).toContain("is not readable JSON");
+    expect(badConfig.stderr).toContain("Cannot read the config file");
 
     const broken = path.join(scratch, "broken.ts");
     writeFileSync(broken, "export const x = {{;\n");
