@@ -6,7 +6,9 @@
 import path from "node:path";
 import { watch } from "chokidar";
 import type { Command } from "commander";
-import { findStaleFiles, planGeneratedFiles, writeGeneratedFiles } from "../codegen/generate.ts";
+import { findStaleFiles, type GeneratedFiles, planOutput, writeGeneratedFiles } from "../codegen/generate.ts";
+import { scanProject } from "../lint/scan.ts";
+import { catalogLinksFromScan } from "./catalog.ts";
 import type { Registry } from "../registry/define.ts";
 import { loadRegistry } from "../registry/load.ts";
 import { type CommandIO, runCommand } from "./io.ts";
@@ -22,6 +24,13 @@ export const WATCH_DEBOUNCE_MS = 150;
 interface Target {
   schemas: string;
   out: string;
+  /** App code whose sends and triggers draw the catalog's producers and consumers (config lint.paths). */
+  sources: readonly string[];
+}
+
+/** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
+function plan(registry: Registry, sources: readonly string[]): Promise<GeneratedFiles> {
+  return planOutput(registry, sources.length > 0 ? { links: catalogLinksFromScan(scanProject([...sources], registry)) } : {});
 }
 
 const shownPath = (file: string): string => path.relative(process.cwd(), path.resolve(file)) || ".";
@@ -42,9 +51,9 @@ async function loadWithProgress(io: CommandIO, schemas: string): Promise<Registr
   return registry;
 }
 
-async function checkOutput(io: CommandIO, { schemas, out }: Target): Promise<number> {
+async function checkOutput(io: CommandIO, { schemas, out, sources }: Target): Promise<number> {
   const registry = await loadWithProgress(io, schemas);
-  const files = planGeneratedFiles(registry);
+  const files = await plan(registry, sources);
   const shown = shownPath(out);
   const stale = await findStaleFiles(out, files);
   const lines = [
@@ -63,9 +72,9 @@ async function checkOutput(io: CommandIO, { schemas, out }: Target): Promise<num
 }
 
 /** Writes the output folder; leaves it alone (no rename, no watcher churn) when nothing changed. */
-async function writeOutput(io: CommandIO, { schemas, out }: Target): Promise<number> {
+async function writeOutput(io: CommandIO, { schemas, out, sources }: Target): Promise<number> {
   const registry = await loadWithProgress(io, schemas);
-  const files = planGeneratedFiles(registry);
+  const files = await plan(registry, sources);
   const shown = shownPath(out);
   const stale = await findStaleFiles(out, files);
   if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
@@ -136,7 +145,9 @@ async function watchSchemas(io: CommandIO, target: Target): Promise<number> {
 export function registerGenerateCommand(program: Command, context: CommandContext): void {
   program
     .command("generate")
-    .description("write the typed client, JSON Schemas and precompiled validators into the output folder")
+    .description(
+      "write the typed client, JSON Schemas, precompiled validators and the event catalog into the output folder",
+    )
     .option("--check", "write nothing; exit 1 and name the stale files when the output folder is out of date")
     .option("--watch", "regenerate whenever a file next to the registry entry changes; Ctrl-C stops")
     .addHelpText(
@@ -160,7 +171,7 @@ export function registerGenerateCommand(program: Command, context: CommandContex
         context.exit(2);
         return;
       }
-      const target = { schemas, out };
+      const target = { schemas, out, sources: context.config().lint?.paths ?? [] };
       if (options.watch) {
         context.exit(await watchSchemas(io, target));
         return;

@@ -6,6 +6,8 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Registry } from "../registry/define.ts";
+import type { CatalogLinks } from "./catalog/links.ts";
+import { renderCatalog } from "./catalog/render.ts";
 import { systemRegistry } from "../registry/system.ts";
 import { renderClient } from "./client.ts";
 import { renderValidators } from "./validators.ts";
@@ -36,6 +38,12 @@ export function planGeneratedFiles(registry: Registry, extra: GeneratedFiles = n
   files.set("events.ts", renderClient(registry, systemRegistry));
   for (const [file, content] of extra) files.set(file, content);
   return files;
+}
+
+/** Everything `evreg generate` writes: the files above plus the browsable catalog under `catalog/`. */
+export async function planOutput(registry: Registry, options: { links?: CatalogLinks } = {}): Promise<GeneratedFiles> {
+  const catalog = await renderCatalog(registry, options.links ? { links: options.links } : {});
+  return planGeneratedFiles(registry, new Map([...catalog].map(([file, content]) => [`catalog/${file}`, content])));
 }
 
 async function listFiles(root: string, dir = ""): Promise<string[]> {

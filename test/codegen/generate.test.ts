@@ -3,7 +3,9 @@ import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, test } from "vitest";
-import { findStaleFiles, planGeneratedFiles, schemaFilePath, writeGeneratedFiles } from "../../src/codegen/generate.ts";
+import { catalogLinksFromScan } from "../../src/cli/catalog.ts";
+import { findStaleFiles, planGeneratedFiles, planOutput, schemaFilePath, writeGeneratedFiles } from "../../src/codegen/generate.ts";
+import { scanProject } from "../../src/lint/scan.ts";
 import { loadRegistry, type Registry } from "../../src/index.ts";
 import { repoRoot, tempDir } from "../support/temp.ts";
 
@@ -26,8 +28,9 @@ beforeAll(async () => {
 });
 
 describe("generated/ golden", () => {
-  test("the committed generated/ is exactly what the registry produces", async () => {
-    const stale = await findStaleFiles(path.join(repoRoot, "generated"), planGeneratedFiles(registry));
+  test("the committed generated/ is exactly what the registry (and the example app's code) produces", async () => {
+    const links = catalogLinksFromScan(scanProject([path.join(repoRoot, "example/app")], registry, { cwd: repoRoot }));
+    const stale = await findStaleFiles(path.join(repoRoot, "generated"), await planOutput(registry, { links }));
     expect(stale).toEqual({ changed: [], missing: [], extra: [] });
   });
 
