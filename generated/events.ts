@@ -198,8 +198,8 @@ export interface CreateOptions<V extends string> {
   v?: V;
 }
 
-/** The latest data of `N`, in the form Inngest's schemas require (an object type). */
-type SchemaData<N extends EventName> = Extract<EventData<N>, Record<string, unknown>>;
+/** The data of `N` at `V`, in the form Inngest's schemas require (an object type). */
+type SchemaData<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> = Extract<EventData<N, V>, Record<string, unknown>>;
 /** What `create` returns: the payload, plus Inngest's `validate()`. */
 export type CreatedEvent<N extends EventName, V extends EventVersion<N>> = { name: N; data: EventData<N, V>; id?: string; ts?: number; validate: () => Promise<void> } & VersionField<N, V>;
 
@@ -226,24 +226,32 @@ function schemaOf<Data extends Record<string, unknown>>(name: string, version: s
 }
 
 /** An Inngest `EventType` for one registry event: use it in `triggers`, `waitForEvent` and `cancelOn`; */
-/** `create` fills `v` with the latest version and `id` from the event's id template. */
-export class RegistryEventType<N extends EventName> extends EventType<N, StandardSchemaV1<SchemaData<N>>> {
+/** `create` fills `v` with the version read (the latest unless pinned with `at`) and `id` from the */
+/** event's id template. As a trigger, the function reads that version: with evreg's middleware, */
+/** events of other versions are validated against it or upcast to it first. */
+export class RegistryEventType<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> extends EventType<N, StandardSchemaV1<SchemaData<N, V>>> {
   readonly versioned: boolean;
-  readonly idOf: ((data: EventData<N>) => string) | undefined;
+  readonly idOf: ((data: EventData<N, EventVersion<N>>) => string) | undefined;
 
-  constructor(name: N, versioned: boolean, idOf?: (data: EventData<N>) => string) {
-    const latest = registryVersions[name].at(-1) as string;
-    super({ name, schema: schemaOf<SchemaData<N>>(name, latest), ...(versioned ? { version: latest } : {}) });
+  constructor(name: N, versioned: boolean, idOf?: (data: EventData<N, EventVersion<N>>) => string, pinned?: V) {
+    const read = pinned ?? (registryVersions[name].at(-1) as string);
+    super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(versioned ? { version: read } : {}) });
     this.versioned = versioned;
     this.idOf = idOf;
   }
 
-  override create(data: EventData<N>, options?: CreateOptions<LatestVersion<N>>): CreatedEvent<N, LatestVersion<N>>;
-  override create<V extends EventVersion<N>>(data: EventData<N, V>, options: CreateOptions<V> & { v: V }): CreatedEvent<N, V>;
-  /** A payload ready to send: `v` is the latest version unless given, `id` comes from the id template. */
+  /** This event type pinned to version `version`: a function triggered by it reads that version's data, */
+  /** and `create` makes events of that version. */
+  at<W extends EventVersion<N>>(version: W): RegistryEventType<N, W> {
+    return new RegistryEventType<N, W>(this.name, this.versioned, this.idOf, version);
+  }
+
+  override create(data: EventData<N, V>, options?: CreateOptions<V>): CreatedEvent<N, V>;
+  override create<W extends EventVersion<N>>(data: EventData<N, W>, options: CreateOptions<W> & { v: W }): CreatedEvent<N, W>;
+  /** A payload ready to send: `v` is the version read unless given, `id` comes from the id template. */
   override create(data: EventData<N, EventVersion<N>>, options: CreateOptions<EventVersion<N>> = {}): CreatedEvent<N, EventVersion<N>> {
-    const id = options.id ?? this.idOf?.(data as EventData<N>);
-    return super.create(data as SchemaData<N>, {
+    const id = options.id ?? this.idOf?.(data);
+    return super.create(data as SchemaData<N, V>, {
       ...(id !== undefined ? { id } : {}),
       ...(options.ts !== undefined ? { ts: options.ts } : {}),
       ...(options.v !== undefined ? { v: options.v } : {}),

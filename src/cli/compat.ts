@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { checkRegistry } from "../compat/registry-check.ts";
 import { buildLockfile, LOCKFILE_NAME, type Lockfile, parseLockfile, serializeLockfile } from "../compat/lockfile.ts";
+import { checkRegistry } from "../compat/registry-check.ts";
 import { checkCompatibility, isCompatibilityMode } from "../compat/verdict.ts";
 import { CompatibilityError, type Issue } from "../errors.ts";
 import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/define.ts";
@@ -32,21 +32,33 @@ function parseMode(value: string): CompatibilityMode {
 }
 
 function readJsonFile(file: string): unknown {
-  const issue = (message: string, fix: string): Issue => ({ rule: "compat/bad-input", severity: "error", file, message, fix });
+  const issue = (message: string, fix: string): Issue => ({
+    rule: "compat/bad-input",
+    severity: "error",
+    file,
+    message,
+    fix,
+  });
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CompatibilityError(`Cannot read ${file}:`, [
-      issue(code === "ENOENT" ? "the file does not exist" : `the file cannot be read (${code ?? "error"})`, "pass the path of a JSON Schema file"),
+      issue(
+        code === "ENOENT" ? "the file does not exist" : `the file cannot be read (${code ?? "error"})`,
+        "pass the path of a JSON Schema file",
+      ),
     ]);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new CompatibilityError(`Cannot read ${file}:`, [
-      issue(`not valid JSON: ${(error as Error).message}`, "the file must hold one JSON Schema document (an object or a boolean)"),
+      issue(
+        `not valid JSON: ${(error as Error).message}`,
+        "the file must hold one JSON Schema document (an object or a boolean)",
+      ),
     ]);
   }
 }
@@ -77,17 +89,23 @@ function summaryOf(issues: readonly Issue[]) {
   };
 }
 
-async function runCheck(io: CommandIO, schemas: string, format: Format): Promise<{ code: number; lockfile: Lockfile }> {
+async function runCheck(
+  io: CommandIO,
+  schemas: string,
+  file: string,
+  format: Format,
+): Promise<{ code: number; lockfile: Lockfile }> {
   const registry = await loadRegistry(schemas);
-  const file = lockfilePath(schemas);
   const locked = readLockfile(file);
-  const issues = checkRegistry(registry, locked);
+  const issues = checkRegistry(registry, locked, { upcasterWarnings: true });
   const summary = summaryOf(issues);
   const versions = registry.events.reduce((count, event) => count + event.versions.length, 0);
   if (format === "json") io.out(JSON.stringify({ issues, summary }, null, 2));
   else {
     printIssues(io, issues);
-    const lockNote = locked ? `against ${path.relative(process.cwd(), file)}` : `(no ${LOCKFILE_NAME} yet: run evreg lock to publish)`;
+    const lockNote = locked
+      ? `against ${path.relative(process.cwd(), file)}`
+      : `(no ${LOCKFILE_NAME} yet: run evreg lock to publish)`;
     io.out(
       summary.errors === 0
         ? `evreg check: ok, ${registry.events.length} events, ${versions} versions ${lockNote}`
@@ -97,13 +115,21 @@ async function runCheck(io: CommandIO, schemas: string, format: Format): Promise
   return { code: summary.errors > 0 ? 1 : 0, lockfile: buildLockfile(registry) };
 }
 
+/** The lockfile: the config's compat.lock, else evreg.lock.json beside the registry entry. */
+function lockfileOf(context: CommandContext): string {
+  return context.config().compat?.lock ?? lockfilePath(context.options().schemas);
+}
+
 export function registerCompatCommands(program: Command, context: CommandContext): void {
   program
     .command("compat")
     .description("compare two JSON Schema files (old, new) under a compatibility mode")
     .argument("<old>", "the previous schema (JSON file)")
     .argument("<new>", "the proposed schema (JSON file)")
-    .option("--mode <mode>", `${COMPATIBILITY_MODES.join(" | ")} (default: the config's compat.mode, else FULL_TRANSITIVE)`)
+    .option(
+      "--mode <mode>",
+      `${COMPATIBILITY_MODES.join(" | ")} (default: the config's compat.mode, else FULL_TRANSITIVE)`,
+    )
     .option("--format <format>", "pretty | json", "pretty")
     .addHelpText(
       "after",
@@ -123,11 +149,19 @@ export function registerCompatCommands(program: Command, context: CommandContext
           } catch (error) {
             throw withFiles(error, oldFile, newFile);
           }
-          const changes = (result.verdicts[0]?.changes ?? []).map(({ kind, path: at, compatible, message }) => ({ kind, path: at, compatible, message }));
+          const changes = (result.verdicts[0]?.changes ?? []).map(({ kind, path: at, compatible, message }) => ({
+            kind,
+            path: at,
+            compatible,
+            message,
+          }));
           if (format === "json") io.out(JSON.stringify({ compatible: result.compatible, changes }, null, 2));
           else {
-            for (const found of changes) io.out(`${found.compatible ? "  ok  " : "  FAIL"} ${found.kind} ${found.path}: ${found.message}`);
-            io.out(`${result.compatible ? "compatible" : "NOT compatible"} (${mode}): ${changes.length} change(s), ${changes.filter((found) => !found.compatible).length} breaking`);
+            for (const found of changes)
+              io.out(`${found.compatible ? "  ok  " : "  FAIL"} ${found.kind} ${found.path}: ${found.message}`);
+            io.out(
+              `${result.compatible ? "compatible" : "NOT compatible"} (${mode}): ${changes.length} change(s), ${changes.filter((found) => !found.compatible).length} breaking`,
+            );
           }
           return result.compatible ? 0 : 1;
         }),
@@ -138,32 +172,49 @@ export function registerCompatCommands(program: Command, context: CommandContext
     .command("check")
     .description("check the registry: published versions unchanged, labels forward, each event's compatibility mode")
     .option("--format <format>", "pretty | json", "pretty")
-    .addHelpText("after", "\nExamples:\n  evreg check                 # in CI, after evreg generate --check\n  evreg check --format json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  evreg check                 # in CI, after evreg generate --check\n  evreg check --format json",
+    )
     .action(async (options: { format: string }) => {
       const io = context.io();
-      context.exit(await runCommand(io, async () => (await runCheck(io, context.options().schemas, parseFormat(options.format))).code));
+      context.exit(
+        await runCommand(
+          io,
+          async () =>
+            (await runCheck(io, context.options().schemas, lockfileOf(context), parseFormat(options.format))).code,
+        ),
+      );
     });
 
   program
     .command("lock")
     .description(`record the current versions in ${LOCKFILE_NAME} (only when evreg check passes)`)
-    .addHelpText("after", "\nExamples:\n  evreg lock                  # after adding a version, commit the lockfile with it")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  evreg lock                  # after adding a version, commit the lockfile with it",
+    )
     .action(async () => {
       const io = context.io();
       context.exit(
         await runCommand(io, async () => {
           const schemas = context.options().schemas;
-          const { code, lockfile } = await runCheck(io, schemas, "pretty");
+          const file = lockfileOf(context);
+          const { code, lockfile } = await runCheck(io, schemas, file, "pretty");
           if (code !== 0) {
             io.err(`evreg lock: not written; fix the errors above first`);
             return code;
           }
-          const file = lockfilePath(schemas);
           const temporary = `${file}.${process.pid}.tmp`;
           writeFileSync(temporary, serializeLockfile(lockfile));
           renameSync(temporary, file);
-          const versions = Object.values(lockfile.events).reduce((count, versions) => count + Object.keys(versions).length, 0);
-          io.out(`evreg lock: wrote ${path.relative(process.cwd(), file)} (${Object.keys(lockfile.events).length} events, ${versions} versions)`);
+          const versions = Object.values(lockfile.events).reduce(
+            (count, versions) => count + Object.keys(versions).length,
+            0,
+          );
+          io.out(
+            `evreg lock: wrote ${path.relative(process.cwd(), file)} (${Object.keys(lockfile.events).length} events, ${versions} versions)`,
+          );
           return 0;
         }),
       );

@@ -227,9 +227,9 @@ const SUPPORT_CODE: StatementStructures[] = [
   {
     kind: StructureKind.TypeAlias,
     name: "SchemaData",
-    docs: ["The latest data of `N`, in the form Inngest's schemas require (an object type)."],
-    typeParameters: ["N extends EventName"],
-    type: "Extract<EventData<N>, Record<string, unknown>>",
+    docs: ["The data of `N` at `V`, in the form Inngest's schemas require (an object type)."],
+    typeParameters: ["N extends EventName", "V extends EventVersion<N> = LatestVersion<N>"],
+    type: "Extract<EventData<N, V>, Record<string, unknown>>",
   },
   {
     kind: StructureKind.TypeAlias,
@@ -275,24 +275,27 @@ const SUPPORT_CODE: StatementStructures[] = [
     isExported: true,
     docs: [
       "An Inngest `EventType` for one registry event: use it in `triggers`, `waitForEvent` and `cancelOn`;",
-      "`create` fills `v` with the latest version and `id` from the event's id template.",
+      "`create` fills `v` with the version read (the latest unless pinned with `at`) and `id` from the",
+      "event's id template. As a trigger, the function reads that version: with evreg's middleware,",
+      "events of other versions are validated against it or upcast to it first.",
     ],
-    typeParameters: ["N extends EventName"],
-    extends: "EventType<N, StandardSchemaV1<SchemaData<N>>>",
+    typeParameters: ["N extends EventName", "V extends EventVersion<N> = LatestVersion<N>"],
+    extends: "EventType<N, StandardSchemaV1<SchemaData<N, V>>>",
     properties: [
       { name: "versioned", isReadonly: true, type: "boolean" },
-      { name: "idOf", isReadonly: true, type: "((data: EventData<N>) => string) | undefined" },
+      { name: "idOf", isReadonly: true, type: "((data: EventData<N, EventVersion<N>>) => string) | undefined" },
     ],
     ctors: [
       {
         parameters: [
           { name: "name", type: "N" },
           { name: "versioned", type: "boolean" },
-          { name: "idOf", hasQuestionToken: true, type: "(data: EventData<N>) => string" },
+          { name: "idOf", hasQuestionToken: true, type: "(data: EventData<N, EventVersion<N>>) => string" },
+          { name: "pinned", hasQuestionToken: true, type: "V" },
         ],
         statements: [
-          "const latest = registryVersions[name].at(-1) as string;",
-          "super({ name, schema: schemaOf<SchemaData<N>>(name, latest), ...(versioned ? { version: latest } : {}) });",
+          "const read = pinned ?? (registryVersions[name].at(-1) as string);",
+          "super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(versioned ? { version: read } : {}) });",
           "this.versioned = versioned;",
           "this.idOf = idOf;",
         ],
@@ -300,26 +303,37 @@ const SUPPORT_CODE: StatementStructures[] = [
     ],
     methods: [
       {
+        name: "at",
+        docs: [
+          "This event type pinned to version `version`: a function triggered by it reads that version's data,",
+          "and `create` makes events of that version.",
+        ],
+        typeParameters: ["W extends EventVersion<N>"],
+        parameters: [{ name: "version", type: "W" }],
+        returnType: "RegistryEventType<N, W>",
+        statements: ["return new RegistryEventType<N, W>(this.name, this.versioned, this.idOf, version);"],
+      },
+      {
         name: "create",
         hasOverrideKeyword: true,
-        docs: ["A payload ready to send: `v` is the latest version unless given, `id` comes from the id template."],
+        docs: ["A payload ready to send: `v` is the version read unless given, `id` comes from the id template."],
         overloads: [
           {
             hasOverrideKeyword: true,
             parameters: [
-              { name: "data", type: "EventData<N>" },
-              { name: "options", hasQuestionToken: true, type: "CreateOptions<LatestVersion<N>>" },
+              { name: "data", type: "EventData<N, V>" },
+              { name: "options", hasQuestionToken: true, type: "CreateOptions<V>" },
             ],
-            returnType: "CreatedEvent<N, LatestVersion<N>>",
+            returnType: "CreatedEvent<N, V>",
           },
           {
             hasOverrideKeyword: true,
-            typeParameters: ["V extends EventVersion<N>"],
+            typeParameters: ["W extends EventVersion<N>"],
             parameters: [
-              { name: "data", type: "EventData<N, V>" },
-              { name: "options", type: "CreateOptions<V> & { v: V }" },
+              { name: "data", type: "EventData<N, W>" },
+              { name: "options", type: "CreateOptions<W> & { v: W }" },
             ],
-            returnType: "CreatedEvent<N, V>",
+            returnType: "CreatedEvent<N, W>",
           },
         ],
         parameters: [
@@ -328,8 +342,8 @@ const SUPPORT_CODE: StatementStructures[] = [
         ],
         returnType: "CreatedEvent<N, EventVersion<N>>",
         statements: [
-          "const id = options.id ?? this.idOf?.(data as EventData<N>);",
-          "return super.create(data as SchemaData<N>, {",
+          "const id = options.id ?? this.idOf?.(data);",
+          "return super.create(data as SchemaData<N, V>, {",
           "  ...(id !== undefined ? { id } : {}),",
           "  ...(options.ts !== undefined ? { ts: options.ts } : {}),",
           "  ...(options.v !== undefined ? { v: options.v } : {}),",

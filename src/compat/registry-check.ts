@@ -19,13 +19,96 @@ export const REGISTRY_DIFF_OPTIONS: DiffOptions = { undeclaredProperties: "decla
 
 const MAX_CHANGES_SHOWN = 8;
 
+export interface RegistryCheckOptions {
+  /**
+   * Also warn, under modes that do not require readers on a version to read the one before it
+   * (`NONE`, `FORWARD*`), about steps that break them and have no upcaster. Under the other modes
+   * such a step is always a `compat/breaking-change` error.
+   */
+  upcasterWarnings?: boolean;
+}
+
 /** All problems of the registry against its lockfile (none given: no lockfile yet). */
-export function checkRegistry(registry: Registry, lockfile?: Lockfile): Issue[] {
+export function checkRegistry(registry: Registry, lockfile?: Lockfile, options: RegistryCheckOptions = {}): Issue[] {
   const issues: Issue[] = [];
   if (lockfile) issues.push(...checkLockedVersions(registry, lockfile));
   for (const event of registry.events) {
     if (lockfile) issues.push(...checkLabelOrder(event, lockfile.events[event.name] ?? {}));
     issues.push(...checkEventModes(event));
+    if (options.upcasterWarnings && !requiresBackward(event.compatibility))
+      issues.push(...missingUpcasterWarnings(event));
+  }
+  return issues;
+}
+
+function requiresBackward(mode: CompatibilityMode): boolean {
+  return mode.startsWith("BACKWARD") || mode.startsWith("FULL");
+}
+
+function requiresForward(mode: CompatibilityMode): boolean {
+  return mode.startsWith("FORWARD") || mode.startsWith("FULL");
+}
+
+function sourceOf(event: EventDefinition): Pick<Issue, "file" | "line" | "column"> {
+  return event.source ? { file: event.source.file, line: event.source.line, column: event.source.column } : {};
+}
+
+/**
+ * Which versions read which, from the compat engine: `matrix[from][to]` is true when readers on
+ * version `to` accept every event written with version `from` (indexes into `event.versions`).
+ * Older to newer is the BACKWARD verdict of the pair, newer to older the FORWARD verdict.
+ */
+export function versionReadability(event: EventDefinition): boolean[][] {
+  const schemas = event.versions.map((version) => comparableEnvelope(version.envelopeSchema));
+  const matrix = schemas.map((_, from) => schemas.map((__, to) => from === to));
+  for (let older = 0; older < schemas.length; older += 1) {
+    for (let newer = older + 1; newer < schemas.length; newer += 1) {
+      const changes = diffSchemas(schemas[older], schemas[newer], REGISTRY_DIFF_OPTIONS);
+      (matrix[older] as boolean[])[newer] = changes.every((found) => found.backward);
+      (matrix[newer] as boolean[])[older] = changes.every((found) => found.forward);
+    }
+  }
+  return matrix;
+}
+
+/**
+ * Whether events of version index `from` reach readers on the later `to` through the declared
+ * upcasters: every step on the way has an upcaster or keeps its predecessor readable.
+ */
+export function hasUpcastPath(event: EventDefinition, readable: boolean[][], from: number, to: number): boolean {
+  for (let step = from + 1; step <= to; step += 1) {
+    const label = event.versions[step]?.v ?? "";
+    if (!event.upcast?.[label] && !readable[step - 1]?.[step]) return false;
+  }
+  return from < to;
+}
+
+function upcasterHint(event: EventDefinition, label: string): string {
+  const index = event.versions.findIndex((version) => version.v === label);
+  const previous = event.versions[index - 1]?.v ?? "the version before";
+  return `declare upcast: { "${label}": (old) => ({ ...old /* ${previous} data made ${label} data */ }) } in defineEvent`;
+}
+
+function missingUpcasterWarnings(event: EventDefinition): Issue[] {
+  const issues: Issue[] = [];
+  const schemas = event.versions.map((version) => comparableEnvelope(version.envelopeSchema));
+  for (let index = 1; index < schemas.length; index += 1) {
+    const label = event.versions[index]?.v ?? "";
+    const previous = event.versions[index - 1]?.v ?? "";
+    if (event.upcast?.[label]) continue;
+    const breaking = diffSchemas(schemas[index - 1], schemas[index], REGISTRY_DIFF_OPTIONS).filter(
+      (found) => !found.backward,
+    );
+    if (breaking.length === 0) continue;
+    issues.push({
+      rule: "compat/missing-upcaster",
+      severity: "warning",
+      event: event.name,
+      ...sourceOf(event),
+      ...(breaking[0] ? { path: breaking[0].path } : {}),
+      message: `handlers on ${label} cannot read events written with ${previous} (${describeChanges(breaking)}) and there is no upcaster, so the runtime fails them with VersionMismatchError; ${event.compatibility} does not require it`,
+      fix: upcasterHint(event, label),
+    });
   }
   return issues;
 }
@@ -35,7 +118,10 @@ function checkLockedVersions(registry: Registry, lockfile: Lockfile): Issue[] {
   for (const [name, versions] of Object.entries(lockfile.events)) {
     const event = registry.get(name);
     for (const [label, locked] of Object.entries(versions)) {
-      const where = { event: name, ...(event?.source ? { file: event.source.file, line: event.source.line, column: event.source.column } : {}) };
+      const where = {
+        event: name,
+        ...(event?.source ? { file: event.source.file, line: event.source.line, column: event.source.column } : {}),
+      };
       if (sha256OfJson(locked.schema) !== locked.sha256) {
         issues.push({
           rule: "compat/lockfile",
@@ -111,42 +197,66 @@ function comparableEnvelope(schema: JsonSchemaObject): JsonSchemaObject {
   return { ...canonical, properties };
 }
 
+/**
+ * Each version against the earlier ones its mode compares. A change only readers on the newer
+ * version would reject is covered when upcasters lead there from the earlier version: the runtime
+ * upcasts those events before such readers see them.
+ */
 function checkEventModes(event: EventDefinition): Issue[] {
   const issues: Issue[] = [];
+  const mode = event.compatibility;
   const schemas = event.versions.map((version) => comparableEnvelope(version.envelopeSchema));
+  const readable = Object.keys(event.upcast ?? {}).length > 0 ? versionReadability(event) : undefined;
   for (let index = 1; index < schemas.length; index += 1) {
-    const result = checkCompatibility(schemas[index], schemas.slice(0, index), event.compatibility, REGISTRY_DIFF_OPTIONS);
+    const result = checkCompatibility(schemas[index], schemas.slice(0, index), mode, REGISTRY_DIFF_OPTIONS);
     const label = event.versions[index]?.v ?? "";
     for (const verdict of result.verdicts) {
       const earlier = event.versions[verdict.against]?.v ?? "";
+      const upcast = readable !== undefined && hasUpcastPath(event, readable, verdict.against, index);
       for (const found of verdict.changes.filter((candidate) => !candidate.compatible)) {
-        issues.push(breakingChangeIssue(event, label, earlier, event.compatibility, found));
+        const forwardBreaks = !found.forward && requiresForward(mode);
+        if (upcast && !forwardBreaks) continue;
+        issues.push(breakingChangeIssue(event, label, earlier, mode, found, upcast));
       }
     }
   }
   return issues;
 }
 
-function breakingChangeIssue(event: EventDefinition, label: string, earlier: string, mode: CompatibilityMode, found: SchemaChange): Issue {
+function breakingChangeIssue(
+  event: EventDefinition,
+  label: string,
+  earlier: string,
+  mode: CompatibilityMode,
+  found: SchemaChange,
+  upcast: boolean,
+): Issue {
   const dataPath = dataPathOf(found.path);
+  const backwardBreaks = !found.backward && !upcast;
   const who = [
-    !found.backward ? `readers on ${label} reject events written with ${earlier}` : "",
+    backwardBreaks ? `readers on ${label} reject events written with ${earlier}` : "",
     !found.forward ? `readers still on ${earlier} reject events written with ${label}` : "",
-  ].filter(Boolean).join("; ");
+  ]
+    .filter(Boolean)
+    .join("; ");
+  const fix = fixFor(found.kind, event.name, found);
   return {
     rule: "compat/breaking-change",
     severity: "error",
     event: event.name,
-    ...(event.source ? { file: event.source.file, line: event.source.line, column: event.source.column } : {}),
+    ...sourceOf(event),
     path: found.path,
     message: `version ${label} breaks ${mode} compatibility with ${earlier}: ${found.kind}${dataPath ? ` at ${dataPath}` : ""} (${found.message}); ${who}`,
-    fix: fixFor(found.kind, event.name, found),
+    fix: backwardBreaks ? `${fix}; or ${upcasterHint(event, label)}` : fix,
   };
 }
 
 /** The data location a schema pointer talks about: `/properties/data/properties/items/items` -> `data.items[]`. */
 export function dataPathOf(pointer: string): string {
-  const segments = pointer.split("/").slice(1).map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const segments = pointer
+    .split("/")
+    .slice(1)
+    .map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"));
   let path = "";
   for (let index = 0; index < segments.length; index += 1) {
     const segment = segments[index];

@@ -49,9 +49,36 @@ interface EventInputBase<Name extends string> {
   deprecated?: Deprecation;
 }
 
+/** Consecutive version pairs `[from, to]` of a declared tuple of versions. */
+type VersionSteps<Previous extends VersionInput, Rest extends readonly VersionInput[]> = Rest extends readonly [
+  infer Next extends VersionInput,
+  ...infer More extends readonly VersionInput[],
+]
+  ? [Previous, Next] | VersionSteps<Next, More>
+  : never;
+
+/** Turns data of one version into data of the next; the runtime validates the result. */
+export type Upcaster<From = Record<string, unknown>, To = Record<string, unknown>> = (old: From) => To;
+
+/**
+ * Upcasters keyed by the version they produce, each from the version just before it:
+ * `{ "2024-01-15.1": (old) => ({ ...old, auditInfo: ... }) }`. Typed from the two zod schemas.
+ */
+export type Upcasters<Versions extends readonly VersionInput[]> = Versions extends readonly [
+  infer First extends VersionInput,
+  ...infer Rest extends readonly VersionInput[],
+]
+  ? {
+      readonly [Step in VersionSteps<First, Rest> as Step[1]["v"]]?: Upcaster<
+        z.input<Step[0]["data"]>,
+        z.input<Step[1]["data"]>
+      >;
+    }
+  : Readonly<Record<string, Upcaster<never, Record<string, unknown>>>>;
+
 export type EventInput<Name extends string, Versions extends readonly VersionInput[]> =
-  | (EventInputBase<Name> & { versions: Versions; data?: never })
-  | (EventInputBase<Name> & { data: Versions[number]["data"]; versions?: never });
+  | (EventInputBase<Name> & { versions: Versions; data?: never; upcast?: Upcasters<Versions> })
+  | (EventInputBase<Name> & { data: Versions[number]["data"]; versions?: never; upcast?: never });
 
 export interface VersionDefinition<V extends string = string, S extends z.ZodObject = z.ZodObject> {
   v: V;
@@ -84,6 +111,8 @@ export interface EventDefinition<
   readonly style: VersionStyle;
   readonly versions: readonly VersionDefinition[];
   readonly latest: string;
+  /** Declared upcasters by the version they produce (from the version before it). */
+  readonly upcast?: Readonly<Record<string, Upcaster>>;
   /** Where `defineEvent` was called, for messages. */
   readonly source: SourceLocation | undefined;
   /** Type-level only: the declared versions. */
@@ -172,10 +201,82 @@ function checkIdTemplate(template: string, versions: readonly VersionDefinition[
   return issues;
 }
 
-/** Declares one event type with its versions. Throws a RegistryError naming every mistake. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function checkUpcasters(
+  upcast: unknown,
+  versions: readonly VersionDefinition[],
+  versioned: boolean,
+  issue: (rule: string, message: string, fix: string, path?: string) => Issue,
+): Issue[] {
+  if (upcast === undefined) return [];
+  if (!versioned) {
+    return [
+      issue(
+        "registry/upcast",
+        "`upcast` needs `versions`; an event with `data` alone has one version",
+        "remove upcast, or declare versions: [{ v, data }, ...]",
+        "/upcast",
+      ),
+    ];
+  }
+  if (!isPlainRecord(upcast)) {
+    return [
+      issue(
+        "registry/upcast",
+        "`upcast` is not an object of functions",
+        'write upcast: { "<target version>": (old) => newData }',
+        "/upcast",
+      ),
+    ];
+  }
+  const targets = versions.slice(1).map((version) => version.v);
+  return Object.entries(upcast).flatMap(([target, upcaster]) => {
+    const index = versions.findIndex((version) => version.v === target);
+    if (index < 1) {
+      return [
+        issue(
+          "registry/upcast",
+          index === 0
+            ? `upcast["${target}"] targets the first version; nothing comes before it`
+            : `upcast["${target}"] names no declared version`,
+          targets.length > 0
+            ? `key each upcaster by the version it produces (from the one before it): one of ${targets.join(", ")}`
+            : "declare a second version before adding upcasters",
+          `/upcast/${target}`,
+        ),
+      ];
+    }
+    if (typeof upcaster !== "function") {
+      return [
+        issue(
+          "registry/upcast",
+          `upcast["${target}"] is not a function`,
+          `write (old) => newData, turning ${versions[index - 1]?.v} data into ${target} data`,
+          `/upcast/${target}`,
+        ),
+      ];
+    }
+    return [];
+  });
+}
+
+/**
+ * Declares one event type with its versions. Throws a RegistryError naming every mistake.
+ * An event with `data` alone has one implicit version, `1.0.0`, typed like a declared one.
+ */
+export function defineEvent<const Name extends string, S extends z.ZodObject>(
+  input: EventInputBase<Name> & { data: S; versions?: never; upcast?: never },
+): EventDefinition<Name, readonly [VersionInput<typeof IMPLICIT_VERSION, S>]>;
+export function defineEvent<const Name extends string, const Versions extends readonly VersionInput[]>(
+  input: EventInputBase<Name> & { versions: Versions; data?: never; upcast?: Upcasters<Versions> },
+): EventDefinition<Name, Versions>;
 export function defineEvent<const Name extends string, const Versions extends readonly VersionInput[]>(
   input: EventInput<Name, Versions>,
-): EventDefinition<Name, Versions> {
+): EventDefinition<Name, Versions>;
+export function defineEvent(input: EventInput<string, readonly VersionInput[]>): EventDefinition {
   const source = callSite();
   const name = typeof input?.name === "string" ? input.name : "(unnamed event)";
   const issue = (rule: string, message: string, fix: string, path?: string): Issue => ({
@@ -300,6 +401,7 @@ export function defineEvent<const Name extends string, const Versions extends re
       ),
     );
   }
+  if (issues.length === 0) issues.push(...checkUpcasters(input.upcast, versions, versioned, issue));
   if (issues.length === 0 && input.id !== undefined) {
     issues.push(...checkIdTemplate(input.id, versions, name).map((found) => ({ ...found, ...locate(source) })));
   }
@@ -318,6 +420,7 @@ export function defineEvent<const Name extends string, const Versions extends re
     style: [...styles][0] as VersionStyle,
     versions,
     latest: latest.v,
+    upcast: Object.freeze({ ...((input.upcast ?? {}) as Record<string, Upcaster>) }),
     source,
   };
 }

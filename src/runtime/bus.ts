@@ -19,14 +19,17 @@ import type {
   Handler,
   ReceivedEvent,
   RuntimeEventMap,
+  RuntimeTrigger,
   SendableEvent,
   SendResult,
   SerializedError,
   StepTools,
-  Trigger,
-  TriggerName,
+  TriggersEvent,
+  VersionedSendableEvent,
+  VersionMap,
   WaitForEventOptions,
 } from "./types.ts";
+import { createVersionRouter } from "./upcast.ts";
 import { createEventValidator, type PrecompiledValidators, type ValidatedEvent } from "./validate.ts";
 
 /** What the runtime did, for logs, demos and tests. */
@@ -72,11 +75,15 @@ export interface FunctionHandle {
   functionId: string;
 }
 
-export interface Runtime<M, S = SendableEvent<M>> {
-  on<const N extends TriggerName<M>>(
-    trigger: Trigger<N> | readonly Trigger<N>[],
+export interface Runtime<M, S = SendableEvent<M>, VM = Record<never, never>> {
+  /**
+   * Registers a function. A trigger `{ event, v }` pins the version the handler reads: events of
+   * other versions reach it validated against `v`, or upcast to it; unpinned handlers read the latest.
+   */
+  on<const T extends RuntimeTrigger<M, VM> | readonly RuntimeTrigger<M, VM>[]>(
+    trigger: T,
     options: FunctionOptions<M>,
-    handler: Handler<M, N, S>,
+    handler: Handler<M, T, S, TriggersEvent<M, VM, T>>,
   ): FunctionHandle;
   send(events: S | readonly S[]): Promise<SendResult>;
   /** Resolves when no run is executing: every run finished or waits on a timer or an event. */
@@ -94,7 +101,7 @@ class RunCancelled extends Error {}
 interface Registration {
   id: string;
   functionId: string;
-  triggers: { name: string; prefix: boolean; condition?: CompiledExpression }[];
+  triggers: { name: string; prefix: boolean; version?: string; condition?: CompiledExpression }[];
   condition?: CompiledExpression;
   cancelOn: { name: string; condition: CompiledExpression }[];
   retries: number;
@@ -111,6 +118,10 @@ interface Run {
   id: string;
   registration: Registration;
   event: ReceivedEvent;
+  /** The version the handler reads (undefined: the latest). */
+  version: string | undefined;
+  /** `event` as that version, made on the first attempt. */
+  view?: ReceivedEvent;
   memo: Map<string, { value: unknown }>;
   parked: Set<Parked>;
   cancelled: boolean;
@@ -121,6 +132,7 @@ interface Waiter {
   trigger: ReceivedEvent;
   condition: Promise<CompiledExpression> | undefined;
   resolve(event: ReceivedEvent): void;
+  fail(error: unknown): void;
 }
 
 function serializeError(error: unknown): SerializedError {
@@ -147,7 +159,7 @@ function optionsError(message: string, fix: string, path: string): EvregError {
 /** A runtime over `registry`: handlers may trigger on its events and Inngest's; sends take its events only. */
 export function createRuntime<R extends Registry>(
   options: RuntimeOptions<R>,
-): Runtime<RuntimeEventMap<R>, SendableEvent<EventMap<R>>> {
+): Runtime<RuntimeEventMap<R>, VersionedSendableEvent<EventMap<R>, VersionMap<R>>, VersionMap<R>> {
   const { registry } = options;
   const clock = options.clock ?? systemClock;
   const store = options.store ?? memoryStore();
@@ -163,6 +175,8 @@ export function createRuntime<R extends Registry>(
     allowReserved: true,
     validators: options.validators,
   });
+  // Routes between versions come from the compat engine once, here; delivery only looks them up.
+  const versions = createVersionRouter(registry, options.validators);
 
   const registrations: Registration[] = [];
   const runs = new Set<Run>();
@@ -201,6 +215,19 @@ export function createRuntime<R extends Registry>(
 
   const isDeclared = (name: string): boolean =>
     registry.get(name) !== undefined || systemRegistry.get(name) !== undefined;
+  const checkPinnedVersion = (name: string, prefix: boolean, version: unknown, path: string): string => {
+    if (prefix)
+      throw optionsError(`${name} matches many events; a version pins one`, "pin each event in its own trigger", path);
+    const known = (registry.get(name) ?? systemRegistry.get(name))?.versions.map((each) => each.v) ?? [];
+    if (typeof version !== "string" || !known.includes(version)) {
+      throw optionsError(
+        `v ${JSON.stringify(version)} is not a version of ${name}; known versions: ${known.join(", ")}`,
+        `pin one of ${known.join(", ")}, or leave v out to read the latest`,
+        path,
+      );
+    }
+    return version;
+  };
   const unknownEvent = (name: string, path: string): EventValidationError =>
     new EventValidationError("Unknown event:", [
       {
@@ -306,7 +333,7 @@ export function createRuntime<R extends Registry>(
           const expression = wait.if ?? (wait.match ? matchToExpression(wait.match) : undefined);
           const condition = expression ? compileExpression(expression, `step.waitForEvent("${id}")/if`) : undefined;
           return park<ReceivedEvent | null>(run, (resume, fail) => {
-            const waiter: Waiter = { name: wait.event, trigger: run.event, condition, resolve: resume };
+            const waiter: Waiter = { name: wait.event, trigger: run.event, condition, resolve: resume, fail };
             waiters.add(waiter);
             condition?.catch(fail);
             const timer = clock.setTimer(timeout, () => resume(null));
@@ -325,7 +352,8 @@ export function createRuntime<R extends Registry>(
     notify({ type: "run.started", ...base });
     for (let attempt = 0; ; attempt++) {
       try {
-        const output = await registration.handler({ event, step: stepTools(run), runId: run.id, attempt });
+        run.view ??= versions.read(event, run.version);
+        const output = await registration.handler({ event: run.view, step: stepTools(run), runId: run.id, attempt });
         if (run.cancelled) return;
         const finished = emitsLifecycle(run) && isObserved("inngest/function.finished");
         if (!finished && !options.onActivity) return;
@@ -356,8 +384,16 @@ export function createRuntime<R extends Registry>(
     }
   };
 
-  const startRun = (registration: Registration, event: ReceivedEvent): void => {
-    const run: Run = { id: randomUUID(), registration, event, memo: new Map(), parked: new Set(), cancelled: false };
+  const startRun = (registration: Registration, event: ReceivedEvent, version: string | undefined): void => {
+    const run: Run = {
+      id: randomUUID(),
+      registration,
+      event,
+      version,
+      memo: new Map(),
+      parked: new Set(),
+      cancelled: false,
+    };
     runs.add(run);
     enter();
     setImmediate(() => {
@@ -385,8 +421,17 @@ export function createRuntime<R extends Registry>(
       if (waiter.name !== event.name) continue;
       const condition = waiter.condition ? await waiter.condition.catch(() => undefined) : undefined;
       if (waiter.condition && !condition) continue;
-      if (waiters.has(waiter) && (!condition || condition({ event: waiter.trigger, async: event })))
-        waiter.resolve(event);
+      if (waiters.has(waiter) && (!condition || condition({ event: waiter.trigger, async: event }))) {
+        // waitForEvent is typed with the latest version's data: read the event as the latest.
+        let latest: ReceivedEvent;
+        try {
+          latest = versions.read(event);
+        } catch (error) {
+          waiter.fail(error);
+          continue;
+        }
+        waiter.resolve(latest);
+      }
     }
     const ready = await Promise.all(registrations.map((registration) => registration.ready));
     for (const run of [...runs]) {
@@ -398,12 +443,13 @@ export function createRuntime<R extends Registry>(
     }
     registrations.forEach((registration, index) => {
       if (!ready[index]) return;
-      const fires = registration.triggers.some(
+      const fired = registration.triggers.find(
         (trigger) =>
           (trigger.prefix ? event.name.startsWith(trigger.name) : trigger.name === event.name) &&
           (!trigger.condition || trigger.condition({ event })),
       );
-      if (fires && (!registration.condition || registration.condition({ event }))) startRun(registration, event);
+      if (fired && (!registration.condition || registration.condition({ event })))
+        startRun(registration, event, fired.version);
     });
   };
 
@@ -461,7 +507,7 @@ export function createRuntime<R extends Registry>(
     }
   };
 
-  const runtime: Runtime<RuntimeEventMap<R>, SendableEvent<EventMap<R>>> = {
+  const runtime: Runtime<RuntimeEventMap<R>, VersionedSendableEvent<EventMap<R>, VersionMap<R>>, VersionMap<R>> = {
     get errors() {
       return errors;
     },
@@ -479,7 +525,10 @@ export function createRuntime<R extends Registry>(
           "/retries",
         );
       }
-      const triggers = (Array.isArray(trigger) ? trigger : [trigger]) as readonly Trigger<string>[];
+      const triggers = (Array.isArray(trigger) ? trigger : [trigger]) as readonly (
+        | string
+        | { event: string; if?: string; v?: string }
+      )[];
       if (triggers.length === 0)
         throw optionsError(
           "the function has no trigger",
@@ -497,6 +546,9 @@ export function createRuntime<R extends Registry>(
           const prefix = name.endsWith("/*");
           if (!prefix && !isDeclared(name)) throw unknownEvent(name, `/trigger/${index}`);
           const compiled: Registration["triggers"][number] = { name: prefix ? name.slice(0, -1) : name, prefix };
+          if (typeof each !== "string" && each.v !== undefined) {
+            compiled.version = checkPinnedVersion(name, prefix, each.v, `/trigger/${index}/v`);
+          }
           if (typeof each !== "string" && each.if) {
             const expression = each.if;
             compiles.push(async () => {

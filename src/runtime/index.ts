@@ -14,6 +14,17 @@ export type { DedupStore, StoreOptions } from "./dedup/store.ts";
 export { DedupStoreError } from "./dedup/store.ts";
 export type { Duration } from "./duration.ts";
 export { durationMs } from "./duration.ts";
+export type { GatewayApp, GatewayAppOptions, GatewayState } from "./gateway/app.ts";
+export { createGatewayApp, DEFAULT_MAX_BODY_BYTES } from "./gateway/app.ts";
+export type { Answer, Deliver, DeliveryRequest, LocalRuntime, UpstreamDeliveryOptions } from "./gateway/deliver.ts";
+export { deliverLocally, deliverUpstream } from "./gateway/deliver.ts";
+export { createEventKeyCheck, EventKeyFileError, parseEventKeys } from "./gateway/event-keys.ts";
+export { registerHandlersModule } from "./gateway/handlers-module.ts";
+export type { RunningGateway, StartGatewayOptions } from "./gateway/server.ts";
+export { DEFAULT_PORT, startGateway } from "./gateway/server.ts";
+export type { StoreSpec } from "./gateway/store-spec.ts";
+export { describeStore, openStore, parseStoreSpec } from "./gateway/store-spec.ts";
+export { DEFAULT_UPSTREAM_TIMEOUT_MS } from "./gateway/upstream.ts";
 export type { EvregMiddlewareOptions } from "./inngest.ts";
 export { evregMiddleware } from "./inngest.ts";
 export {
@@ -31,8 +42,11 @@ export type {
   FunctionOptions,
   Handler,
   HandlerContext,
+  PinnedEvent,
+  PinnedTrigger,
   ReceivedEvent,
   RuntimeEventMap,
+  RuntimeTrigger,
   SendableEvent,
   SendResult,
   SerializedError,
@@ -41,8 +55,19 @@ export type {
   Trigger,
   TriggeredEvent,
   TriggerName,
+  TriggersEvent,
+  VersionedSendableEvent,
+  VersionMap,
   WaitForEventOptions,
 } from "./types.ts";
+export type {
+  EventAtVersion,
+  Route,
+  StoredEvent,
+  VersionedEvent,
+  VersionRouter,
+} from "./upcast.ts";
+export { createVersionRouter, upcast, VersionMismatchError } from "./upcast.ts";
 export type {
   EnvelopeValidator,
   EventValidator,

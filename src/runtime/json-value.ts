@@ -151,3 +151,18 @@ export function scanJson(value: unknown, path: string): JsonScan {
   }
   return { problems, maxBytes };
 }
+
+/** A deep copy of a JSON value (what validation let through), cheaper than structuredClone. */
+export function copyJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  if (value === null || typeof value !== "object") return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const field = copyJson((value as Record<string, unknown>)[key]);
+    // An own "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
+    if (key === "__proto__")
+      Object.defineProperty(copy, key, { value: field, enumerable: true, writable: true, configurable: true });
+    else copy[key] = field;
+  }
+  return copy as T;
+}

@@ -19,6 +19,13 @@ type LatestDataOf<D> =
 /** Event name -> `data` type, for the events of a registry. */
 export type EventMap<R> = { [D in DefinitionsOf<R> as D["name"]]: LatestDataOf<D> };
 
+type DeclaredVersionsOf<D> = D extends EventDefinition<string, infer Versions> ? Versions[number] : never;
+
+/** Event name -> version label -> `data` type (`z.input` of that version), for the events of a registry. */
+export type VersionMap<R> = {
+  [D in DefinitionsOf<R> as D["name"]]: { [V in DeclaredVersionsOf<D> as V["v"]]: z.input<V["data"]> };
+};
+
 /** An event as a handler receives it: `id` and `ts` are always set. */
 export interface ReceivedEvent<Name extends string = string, Data = Record<string, unknown>> {
   name: Name;
@@ -57,10 +64,46 @@ export type SendableEvent<M> = {
   [N in keyof M & string]: { name: N; data: M[N]; id?: string; ts?: number; v?: string };
 }[keyof M & string];
 
+/** What a runtime's `send` accepts: the latest data without `v`, or `{ name, v, data }` with `data` of version `v`. */
+export type VersionedSendableEvent<M, VM> =
+  | { [N in keyof M & string]: { name: N; data: M[N]; v?: undefined; id?: string; ts?: number } }[keyof M & string]
+  | {
+      [N in keyof VM & keyof M & string]: {
+        [V in keyof VM[N] & string]: { name: N; data: VM[N][V]; v: V; id?: string; ts?: number };
+      }[keyof VM[N] & string];
+    }[keyof VM & keyof M & string];
+
 /** A trigger: an event name, or `domain/*` for every event of a domain. */
 export type TriggerName<M> = (keyof M & string) | `${string}/*`;
 
 export type Trigger<N extends string> = N | { event: N; if?: string };
+
+/** A trigger pinned to one version of its event: the handler reads every event as that version. */
+export type PinnedTrigger<VM> = {
+  [N in keyof VM & string]: { event: N; v: keyof VM[N] & string; if?: string };
+}[keyof VM & string];
+
+/** Anything `on` accepts as one trigger: a name, `{ event, if? }`, or a pinned `{ event, v, if? }`. */
+export type RuntimeTrigger<M, VM> =
+  | TriggerName<M>
+  | { event: TriggerName<M>; if?: string; v?: undefined }
+  | PinnedTrigger<VM>;
+
+/** The event a handler receives for one trigger: the pinned version's data, or the latest's. */
+export type PinnedEvent<M, VM, T> = T extends string
+  ? TriggeredEvent<M, T>
+  : T extends { event: infer N extends string; v: infer V extends string }
+    ? N extends keyof VM
+      ? V extends keyof VM[N]
+        ? ReceivedEvent<N, VM[N][V]> & { v: V }
+        : never
+      : never
+    : T extends { event: infer N extends string }
+      ? TriggeredEvent<M, N>
+      : never;
+
+/** The event a handler of one trigger, or of a list of them, receives. */
+export type TriggersEvent<M, VM, T> = PinnedEvent<M, VM, T extends readonly (infer Each)[] ? Each : T>;
 
 /** The event a handler of trigger `N` receives. */
 export type TriggeredEvent<M, N> = N extends keyof M & string ? ReceivedEvent<N, M[N]> : ReceivedEvent;
@@ -112,12 +155,12 @@ export interface StepTools<M, S> {
   sleep(id: string, duration: Duration): Promise<void>;
 }
 
-export interface HandlerContext<M, N, S> {
-  event: TriggeredEvent<M, N>;
+export interface HandlerContext<M, N, S, E = TriggeredEvent<M, N>> {
+  event: E;
   step: StepTools<M, S>;
   runId: string;
   /** 0 on the first attempt. */
   attempt: number;
 }
 
-export type Handler<M, N, S> = (context: HandlerContext<M, N, S>) => unknown;
+export type Handler<M, N, S, E = TriggeredEvent<M, N>> = (context: HandlerContext<M, N, S, E>) => unknown;

@@ -73,6 +73,15 @@ function compileVersion(version: VersionDefinition): ValidateFunction {
   return validate;
 }
 
+/** The validator of one version's whole envelope: the precompiled one when given, else compiled once. */
+export function envelopeValidatorOf(
+  definition: EventDefinition,
+  version: VersionDefinition,
+  validators?: PrecompiledValidators,
+): EnvelopeValidator {
+  return validators?.[definition.name]?.[version.v] ?? compileVersion(version);
+}
+
 function checkMaxEventBytes(maxEventBytes: number | undefined): number {
   const limit = maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENT_BYTES_CEILING) {
@@ -109,7 +118,7 @@ export function createEventValidator(options: EventValidatorOptions): EventValid
   for (const definition of registry.events) {
     const byVersion = new Map<string, EnvelopeValidator>();
     for (const version of definition.versions) {
-      byVersion.set(version.v, options.validators?.[definition.name]?.[version.v] ?? compileVersion(version));
+      byVersion.set(version.v, envelopeValidatorOf(definition, version, options.validators));
     }
     validators.set(definition.name, byVersion);
   }
