@@ -8,6 +8,7 @@ import { registerGenerateCommand } from "./generate.ts";
 import { registerInitCommand } from "./init.ts";
 import { processIO, runCommand } from "./io.ts";
 import { registerLintCommand } from "./lint.ts";
+import { registerServeCommand } from "./serve.ts";
 
 export interface GlobalOptions {
   schemas: string;
@@ -23,7 +24,9 @@ interface GlobalFlags {
 }
 
 /** package.json sits two folders up from both src/cli/ and dist/cli/. */
-const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 /** Runs the CLI with `argv` (as process.argv) and resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -32,8 +35,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("evreg")
     .description("Type-safe event schema registry and codegen for Inngest-style events")
     .version(version, "-V, --version", "print the evreg version")
-    .option("--config <file>", "config file (default: the first of evreg.config.{ts,mts,js,mjs,json} in the current folder)")
-    .option("--schemas <file>", `registry entry file; overrides the config's "schemas" (default: ${DEFAULT_SETTINGS.schemas})`)
+    .option(
+      "--config <file>",
+      "config file (default: the first of evreg.config.{ts,mts,js,mjs,json} in the current folder)",
+    )
+    .option(
+      "--schemas <file>",
+      `registry entry file; overrides the config's "schemas" (default: ${DEFAULT_SETTINGS.schemas})`,
+    )
     .option(
       "--out <dir>",
       `output folder of evreg generate, also the target of evreg catalog and asyncapi; overrides the config's "out" (default: ${DEFAULT_SETTINGS.out})`,
@@ -82,6 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerLintCommand(program, context);
   registerCompatCommands(program, context);
   registerCatalogCommands(program, context);
+  registerServeCommand(program, context);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
