@@ -24,8 +24,18 @@ type Reference = { event: string; file: string; line: number; functionId?: strin
  * the graph draws it from the function node that the trigger also points at: that is the fan-out.
  * `cancelOn` entries are drawn like waits (the event ends a waiting function).
  */
-export function catalogLinksFromScan(scan: { sends: Reference[]; triggers: Reference[]; waits: Reference[]; cancels?: Reference[] }): CatalogLinks {
-  const strip = ({ event, file, line, functionId }: Reference) => ({ event, file, line, ...(functionId !== undefined ? { functionId } : {}) });
+export function catalogLinksFromScan(scan: {
+  sends: Reference[];
+  triggers: Reference[];
+  waits: Reference[];
+  cancels?: Reference[];
+}): CatalogLinks {
+  const strip = ({ event, file, line, functionId }: Reference) => ({
+    event,
+    file,
+    line,
+    ...(functionId !== undefined ? { functionId } : {}),
+  });
   return {
     sends: scan.sends.map(strip),
     triggers: scan.triggers.map(strip),
@@ -36,7 +46,8 @@ export function catalogLinksFromScan(scan: { sends: Reference[]; triggers: Refer
 /** The whole output folder is replaced, so refuse a folder that holds anything but a catalog. */
 function checkCatalogFolder(out: string): void {
   if (!existsSync(out)) return;
-  const isCatalog = statSync(out).isDirectory() && (readdirSync(out).length === 0 || existsSync(path.join(out, "catalog.css")));
+  const isCatalog =
+    statSync(out).isDirectory() && (readdirSync(out).length === 0 || existsSync(path.join(out, "catalog.css")));
   if (!isCatalog) {
     throw new RegistryError("Cannot write the catalog:", [
       {
@@ -63,7 +74,10 @@ export function registerCatalogCommands(program: Command, context: CommandContex
     .command("catalog")
     .description("write the browsable HTML event catalog (static files; open index.html from disk)")
     .option("--src <paths...>", "source files or folders to scan for producers and consumers")
-    .addHelpText("after", "\n--out <dir>: the folder to write (replaced as a whole); default <generate's --out>/catalog.\n\nExamples:\n  evreg catalog\n  evreg catalog --out site --src src/ functions/")
+    .addHelpText(
+      "after",
+      "\n--out <dir>: the folder to write (replaced as a whole); default <generate's --out>/catalog.\n\nExamples:\n  evreg catalog\n  evreg catalog --out site --src src/ functions/",
+    )
     .action(async (options: { src?: string[] }) => {
       const io = context.io();
       context.exit(
@@ -84,7 +98,10 @@ export function registerCatalogCommands(program: Command, context: CommandContex
   program
     .command("asyncapi")
     .description("export the registry as an AsyncAPI 3.0 document (JSON)")
-    .addHelpText("after", "\n--out <file>: write to this file instead of standard output.\n\nExamples:\n  evreg asyncapi > asyncapi.json\n  evreg asyncapi --out docs/asyncapi.json")
+    .addHelpText(
+      "after",
+      "\n--out <file>: write to this file instead of standard output.\n\nExamples:\n  evreg asyncapi > asyncapi.json\n  evreg asyncapi --out docs/asyncapi.json",
+    )
     .action(async () => {
       const io = context.io();
       const file = explicitOut(program);

@@ -9,12 +9,12 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { closest, distance } from "fastest-levenshtein";
 import { createJiti } from "jiti";
-import { evregAliases } from "../registry/load.ts";
 import { z } from "zod";
 import { EvregError, type Issue } from "../errors.ts";
 import { LINT_RULES, type LintRule, RULE_SETTINGS, type RuleSetting } from "../lint/config.ts";
 import { FORMATS, type Format } from "../lint/reporters.ts";
 import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/define.ts";
+import { evregAliases } from "../registry/load.ts";
 
 /** Where events are deduplicated: in memory, in a SQLite file, or in Redis shared by many processes. */
 export type StoreSetting = "memory" | `sqlite:${string}` | `redis://${string}` | `rediss://${string}`;
@@ -35,7 +35,7 @@ export interface EvregConfig {
     format?: Format;
   };
   compat?: {
-    /** Compatibility mode of events that declare none. */
+    /** Default `--mode` of `evreg compat` (events declare their own mode in defineEvent). */
     mode?: CompatibilityMode;
     /** Lockfile of published versions. Default `evreg.lock.json` beside the registry entry. */
     lock?: string;
@@ -102,10 +102,7 @@ const configSchema = z.strictObject({
     .optional(),
   runtime: z
     .strictObject({
-      store: z
-        .string()
-        .regex(storePattern, 'use "memory", "sqlite:FILE" or a redis:// URL')
-        .optional(),
+      store: z.string().regex(storePattern, 'use "memory", "sqlite:FILE" or a redis:// URL').optional(),
     })
     .optional(),
   serve: z
@@ -124,7 +121,8 @@ function knownKeysAt(keyPath: readonly PropertyKey[]): string[] {
   for (const key of keyPath) {
     while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
     if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
-    else if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(key)] ?? z.never();
+    else if (schema instanceof z.ZodObject)
+      schema = (schema.shape as Record<string, z.ZodType>)[String(key)] ?? z.never();
     else return [];
   }
   while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
@@ -132,7 +130,9 @@ function knownKeysAt(keyPath: readonly PropertyKey[]): string[] {
 }
 
 const dotted = (keyPath: readonly PropertyKey[]): string =>
-  keyPath.map((key, index) => (typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`)).join("");
+  keyPath
+    .map((key, index) => (typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
+    .join("");
 
 /** Every nested key path of the config, e.g. `lint.rules`, to point at a key written at the wrong level. */
 function nestedKeyPaths(keyPath: readonly PropertyKey[] = []): string[][] {
@@ -144,7 +144,9 @@ function nestedKeyPaths(keyPath: readonly PropertyKey[] = []): string[][] {
 
 function didYouMean(key: string, keyPath: readonly PropertyKey[]): string {
   const known = knownKeysAt(keyPath);
-  const elsewhere = nestedKeyPaths().find((candidate) => candidate.at(-1) === key && candidate.length !== keyPath.length + 1);
+  const elsewhere = nestedKeyPaths().find(
+    (candidate) => candidate.at(-1) === key && candidate.length !== keyPath.length + 1,
+  );
   if (elsewhere) return `move it: "${key}" belongs in ${elsewhere.join(".")}`;
   if (known.length === 0) return "remove it";
   const nearest = closest(key, [...known]);
@@ -162,9 +164,13 @@ function configIssue(file: string, keyPath: readonly PropertyKey[], message: str
 function issuesOfZod(error: z.ZodError, file: string): Issue[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => configIssue(file, [...issue.path, key], "unknown key", didYouMean(key, issue.path)));
+      return issue.keys.map((key) =>
+        configIssue(file, [...issue.path, key], "unknown key", didYouMean(key, issue.path)),
+      );
     }
-    return [configIssue(file, issue.path, issue.message, "see `evreg --help` or the defineConfig type for allowed values")];
+    return [
+      configIssue(file, issue.path, issue.message, "see `evreg --help` or the defineConfig type for allowed values"),
+    ];
   });
 }
 
@@ -211,7 +217,8 @@ function resolvePaths(config: EvregConfig, base: string): EvregConfig {
 export function parseConfig(value: unknown, file: string): EvregConfig {
   const shown = path.relative(process.cwd(), file) || file;
   const parsed = configSchema.safeParse(value);
-  if (!parsed.success) throw new ConfigError(`The config file ${shown} is not valid:`, issuesOfZod(parsed.error, shown));
+  if (!parsed.success)
+    throw new ConfigError(`The config file ${shown} is not valid:`, issuesOfZod(parsed.error, shown));
   const config = parsed.data as EvregConfig;
   const unknownRules = unknownRuleIssues(config, shown);
   if (unknownRules.length > 0) throw new ConfigError(`The config file ${shown} is not valid:`, unknownRules);

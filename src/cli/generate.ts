@@ -8,9 +8,9 @@ import { watch } from "chokidar";
 import type { Command } from "commander";
 import { findStaleFiles, type GeneratedFiles, planOutput, writeGeneratedFiles } from "../codegen/generate.ts";
 import { scanProject } from "../lint/scan.ts";
-import { catalogLinksFromScan } from "./catalog.ts";
 import type { Registry } from "../registry/define.ts";
 import { loadRegistry } from "../registry/load.ts";
+import { catalogLinksFromScan } from "./catalog.ts";
 import { type CommandIO, runCommand } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 
@@ -30,7 +30,10 @@ interface Target {
 
 /** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
 function plan(registry: Registry, sources: readonly string[]): Promise<GeneratedFiles> {
-  return planOutput(registry, sources.length > 0 ? { links: catalogLinksFromScan(scanProject([...sources], registry)) } : {});
+  return planOutput(
+    registry,
+    sources.length > 0 ? { links: catalogLinksFromScan(scanProject([...sources], registry)) } : {},
+  );
 }
 
 const shownPath = (file: string): string => path.relative(process.cwd(), path.resolve(file)) || ".";

@@ -85,7 +85,10 @@ interface PackageJson {
 }
 
 /** The scripts to set: new names always, names already taken only with --force. */
-export function scriptsToAdd(existing: Readonly<Record<string, string>>, force: boolean): { add: Record<string, string>; kept: string[] } {
+export function scriptsToAdd(
+  existing: Readonly<Record<string, string>>,
+  force: boolean,
+): { add: Record<string, string>; kept: string[] } {
   const add: Record<string, string> = {};
   const kept: string[] = [];
   for (const [name, command] of Object.entries(INIT_SCRIPTS)) {
@@ -105,7 +108,11 @@ function initIssue(file: string, message: string, fix: string): Issue {
 async function readPackageJson(file: string): Promise<{ json: PackageJson; indent: string }> {
   if (!existsSync(file)) {
     throw new InitError("evreg init needs an app to set up:", [
-      initIssue("package.json", "there is no package.json in this folder", "run `npm init -y` first, or run evreg init in your app's folder"),
+      initIssue(
+        "package.json",
+        "there is no package.json in this folder",
+        "run `npm init -y` first, or run evreg init in your app's folder",
+      ),
     ]);
   }
   const text = await readFile(file, "utf8");
@@ -113,7 +120,11 @@ async function readPackageJson(file: string): Promise<{ json: PackageJson; inden
     return { json: JSON.parse(text) as PackageJson, indent: indentOf(text) };
   } catch (error) {
     throw new InitError("evreg init cannot read package.json:", [
-      initIssue("package.json", `package.json is not valid JSON: ${(error as Error).message}`, "fix package.json, then run evreg init again"),
+      initIssue(
+        "package.json",
+        `package.json is not valid JSON: ${(error as Error).message}`,
+        "fix package.json, then run evreg init again",
+      ),
     ]);
   }
 }
@@ -129,7 +140,13 @@ export interface InitOptions {
 }
 
 /** Sets up the app in `cwd`; `schemas` and `out` are relative to it. Resolves to the exit code. */
-export async function initApp(cwd: string, schemas: string, out: string, options: InitOptions, print: (line: string) => void): Promise<number> {
+export async function initApp(
+  cwd: string,
+  schemas: string,
+  out: string,
+  options: InitOptions,
+  print: (line: string) => void,
+): Promise<number> {
   const packageFile = path.join(cwd, "package.json");
   const { json, indent } = await readPackageJson(packageFile);
   const schemasFile = path.resolve(cwd, schemas);
@@ -138,12 +155,20 @@ export async function initApp(cwd: string, schemas: string, out: string, options
   if (taken.length > 0 && !options.force) {
     throw new InitError("evreg init did not change anything:", [
       ...taken.map((file) =>
-        initIssue(path.relative(cwd, file), `${path.relative(cwd, file)} already exists`, "keep it, or run `evreg init --force` to overwrite it"),
+        initIssue(
+          path.relative(cwd, file),
+          `${path.relative(cwd, file)} already exists`,
+          "keep it, or run `evreg init --force` to overwrite it",
+        ),
       ),
     ]);
   }
   await writeNew(schemasFile, exampleRegistry(appIdFrom(json.name)));
-  const settings = { schemas: posix(path.relative(cwd, schemasFile)), out: posix(path.relative(cwd, path.resolve(cwd, out)) || "."), lintPaths: options.lint };
+  const settings = {
+    schemas: posix(path.relative(cwd, schemasFile)),
+    out: posix(path.relative(cwd, path.resolve(cwd, out)) || "."),
+    lintPaths: options.lint,
+  };
   await writeNew(configFile, exampleConfig(settings));
   const { add, kept } = scriptsToAdd(json.scripts ?? {}, options.force === true);
   json.scripts = { ...json.scripts, ...add };
@@ -152,10 +177,14 @@ export async function initApp(cwd: string, schemas: string, out: string, options
   print(`created ${settings.schemas} (one example event: user/signup.completed)`);
   print(`created ${INIT_CONFIG_FILE}`);
   print(`added scripts to package.json: ${Object.keys(add).join(", ") || "none"}`);
-  for (const name of kept) print(`kept your script "${name}" (run with --force to replace it with "${INIT_SCRIPTS[name as keyof typeof INIT_SCRIPTS]}")`);
+  for (const name of kept)
+    print(
+      `kept your script "${name}" (run with --force to replace it with "${INIT_SCRIPTS[name as keyof typeof INIT_SCRIPTS]}")`,
+    );
   const installed = { ...json.dependencies, ...json.devDependencies };
   const missing = ["zod", "inngest"].filter((name) => installed[name] === undefined);
-  if (missing.length > 0) print(`install what the schemas and the generated client import: npm install ${missing.join(" ")}`);
+  if (missing.length > 0)
+    print(`install what the schemas and the generated client import: npm install ${missing.join(" ")}`);
   print("next: npx evreg generate, then import the typed client from the output folder");
   return 0;
 }

@@ -17,7 +17,11 @@ export function registerLintCommand(program: Command, context: CommandContext): 
     .command("lint")
     .description("check event names, ids, and every send, trigger, wait and cancelOn in code against the registry")
     .argument("[paths...]", 'files or folders to scan (default: the config\'s lint.paths, else "src")')
-    .addOption(new Option("--format <format>", "output format (default: the config's lint.format, else pretty)").choices(FORMATS))
+    .addOption(
+      new Option("--format <format>", "output format (default: the config's lint.format, else pretty)").choices(
+        FORMATS,
+      ),
+    )
     .option(
       "--rule <rule=severity>",
       "set a rule's severity (error, warning, info, off); repeatable",

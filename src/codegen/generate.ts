@@ -6,9 +6,9 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Registry } from "../registry/define.ts";
+import { systemRegistry } from "../registry/system.ts";
 import type { CatalogLinks } from "./catalog/links.ts";
 import { renderCatalog } from "./catalog/render.ts";
-import { systemRegistry } from "../registry/system.ts";
 import { renderClient } from "./client.ts";
 import { renderValidators } from "./validators.ts";
 

@@ -7,8 +7,16 @@
  * `$ref`s are followed with a guard: a pair of schemas already being compared counts as compatible.
  */
 import type { JsonSchema, JsonSchemaObject } from "../registry/json-schema.ts";
-import { type Dialect, deref, escapePointer, isSchemaObject, type Located, loadSchemaDocument, type SchemaDocument } from "./document.ts";
 import { canonicalJson, jsonEqual } from "./canonical.ts";
+import {
+  type Dialect,
+  deref,
+  escapePointer,
+  isSchemaObject,
+  type Located,
+  loadSchemaDocument,
+  type SchemaDocument,
+} from "./document.ts";
 import { arrayShape, compilePattern, valueMatches } from "./instance.ts";
 import { CHANGE_KINDS, type ChangeKind, type SchemaChange } from "./kinds.ts";
 
@@ -44,7 +52,11 @@ export function diffSchemas(oldSchema: unknown, newSchema: unknown, options: Dif
   };
   const oldDoc = loadSchemaDocument(oldSchema, "old schema", settings.dialect);
   const newDoc = loadSchemaDocument(newSchema, "new schema", settings.dialect);
-  return new SchemaDiffer(settings).compare({ schema: oldDoc.root, doc: oldDoc }, { schema: newDoc.root, doc: newDoc }, "");
+  return new SchemaDiffer(settings).compare(
+    { schema: oldDoc.root, doc: oldDoc },
+    { schema: newDoc.root, doc: newDoc },
+    "",
+  );
 }
 
 const isBackward = (changes: readonly SchemaChange[]) => changes.every((change) => change.backward);
@@ -58,8 +70,20 @@ function change(kind: ChangeKind, path: string, backward: boolean, forward: bool
 const show = (value: unknown) => (value === undefined ? "none" : JSON.stringify(value));
 
 const CONSTRAINT_FREE = new Set([
-  "$schema", "$id", "id", "$anchor", "$comment", "$defs", "definitions", "title", "description", "default",
-  "examples", "deprecated", "readOnly", "writeOnly",
+  "$schema",
+  "$id",
+  "id",
+  "$anchor",
+  "$comment",
+  "$defs",
+  "definitions",
+  "title",
+  "description",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
 ]);
 
 class SchemaDiffer {
@@ -147,7 +171,8 @@ class SchemaDiffer {
     if (typeChange) changes.push(typeChange);
     const both = (...types: string[]) => types.some((t) => overlaps(oldTypes, t) && overlaps(newTypes, t));
     if (both("string")) changes.push(...this.compareStrings(os, ns, path));
-    if (both("number", "integer")) changes.push(...compareNumbers(os, ns, path, isIntegerOnly(oldTypes) && isIntegerOnly(newTypes)));
+    if (both("number", "integer"))
+      changes.push(...compareNumbers(os, ns, path, isIntegerOnly(oldTypes) && isIntegerOnly(newTypes)));
     if (both("object")) changes.push(...this.compareObjectKeywords(o, n, path));
     if (both("array")) changes.push(...this.compareArrays(o, n, path));
     changes.push(...this.compareNot(o, n, path));
@@ -170,7 +195,13 @@ class SchemaDiffer {
     const isConst = "const" in o.schema || "const" in n.schema;
     let kind: ChangeKind;
     if (oldExplicit && newExplicit) {
-      kind = isConst ? "CONST_CHANGED" : backward ? "ENUM_ARRAY_EXTENDED" : forward ? "ENUM_ARRAY_NARROWED" : "ENUM_ARRAY_CHANGED";
+      kind = isConst
+        ? "CONST_CHANGED"
+        : backward
+          ? "ENUM_ARRAY_EXTENDED"
+          : forward
+            ? "ENUM_ARRAY_NARROWED"
+            : "ENUM_ARRAY_CHANGED";
       if (isConst && backward) kind = "ENUM_ARRAY_EXTENDED";
       if (isConst && forward && !backward) kind = "ENUM_ARRAY_NARROWED";
     } else if (newExplicit) kind = "const" in n.schema ? "CONST_ADDED" : "ENUM_ARRAY_ADDED";
@@ -190,8 +221,17 @@ class SchemaDiffer {
     changes.push(...compareRestriction(os.pattern, ns.pattern, "PATTERN", `${path}/pattern`));
     if (this.options.formatAssertion) {
       changes.push(...compareRestriction(os.format, ns.format, "FORMAT", `${path}/format`));
-      changes.push(...compareRestriction(os.contentEncoding, ns.contentEncoding, "CONTENT_ENCODING", `${path}/contentEncoding`));
-      changes.push(...compareRestriction(os.contentMediaType, ns.contentMediaType, "CONTENT_MEDIA_TYPE", `${path}/contentMediaType`));
+      changes.push(
+        ...compareRestriction(os.contentEncoding, ns.contentEncoding, "CONTENT_ENCODING", `${path}/contentEncoding`),
+      );
+      changes.push(
+        ...compareRestriction(
+          os.contentMediaType,
+          ns.contentMediaType,
+          "CONTENT_MEDIA_TYPE",
+          `${path}/contentMediaType`,
+        ),
+      );
     }
     return changes;
   }
@@ -217,8 +257,13 @@ class SchemaDiffer {
         const sub = this.compare(at(schema, o), at(newProperty, n), keyPath);
         const trivial = isTrivial(deref(at(newProperty, n), keyPath));
         const kind: ChangeKind =
-          model === "open" ? (trivial ? "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL" : "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL")
-          : model === "closed" ? "PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL" : "PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL";
+          model === "open"
+            ? trivial
+              ? "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
+              : "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+            : model === "closed"
+              ? "PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL"
+              : "PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL";
         const writersDeclare = (declaredOnly && isSchemaObject(os.properties)) || !this.nameAllowed(o, key);
         changes.push(change(kind, keyPath, writersDeclare || isBackward(sub), isForward(sub), `property "${key}"`));
       } else {
@@ -226,9 +271,13 @@ class SchemaDiffer {
         const sub = this.compare(at(oldProperty, o), at(schema, n), keyPath);
         const forbidden = deref(at(oldProperty, o), keyPath).schema === false;
         const kind: ChangeKind =
-          model === "open" ? "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL"
-          : model === "closed" ? (forbidden ? "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL" : "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL")
-          : "PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL";
+          model === "open"
+            ? "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL"
+            : model === "closed"
+              ? forbidden
+                ? "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL"
+                : "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL"
+              : "PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL";
         const writersDeclare = (declaredOnly && isSchemaObject(ns.properties)) || !this.nameAllowed(n, key);
         changes.push(change(kind, keyPath, isBackward(sub), writersDeclare || isForward(sub), `property "${key}"`));
       }
@@ -241,8 +290,12 @@ class SchemaDiffer {
     if (os.propertyNames !== undefined || ns.propertyNames !== undefined) {
       changes.push(...this.compareOptionalSchema(o, n, "propertyNames", "PROPERTY_NAMES", path));
     }
-    changes.push(...compareBound(maxPropertiesOf(os), maxPropertiesOf(ns), "upper", "MAX_PROPERTIES", `${path}/maxProperties`));
-    changes.push(...compareBound(os.minProperties, ns.minProperties, "lower", "MIN_PROPERTIES", `${path}/minProperties`));
+    changes.push(
+      ...compareBound(maxPropertiesOf(os), maxPropertiesOf(ns), "upper", "MAX_PROPERTIES", `${path}/maxProperties`),
+    );
+    changes.push(
+      ...compareBound(os.minProperties, ns.minProperties, "lower", "MIN_PROPERTIES", `${path}/minProperties`),
+    );
     changes.push(...this.compareDependencies(o, n, path));
     return changes;
   }
@@ -253,23 +306,40 @@ class SchemaDiffer {
     return names === undefined || valueMatches({ schema: names as JsonSchema, doc: located.doc }, key);
   }
 
-  private compareRequired(os: JsonSchemaObject, ns: JsonSchemaObject, newProperties: Record<string, unknown>, n: Located, path: string): SchemaChange[] {
+  private compareRequired(
+    os: JsonSchemaObject,
+    ns: JsonSchemaObject,
+    newProperties: Record<string, unknown>,
+    n: Located,
+    path: string,
+  ): SchemaChange[] {
     const oldRequired = new Set(stringList(os.required));
     const newRequired = new Set(stringList(ns.required));
     const changes: SchemaChange[] = [];
     for (const key of newRequired) {
       if (oldRequired.has(key)) continue;
       const property = newProperties[key];
-      const withDefault = property !== undefined && isSchemaObject(deref({ schema: property as JsonSchema, doc: n.doc }, "").schema) &&
+      const withDefault =
+        property !== undefined &&
+        isSchemaObject(deref({ schema: property as JsonSchema, doc: n.doc }, "").schema) &&
         "default" in (deref({ schema: property as JsonSchema, doc: n.doc }, "").schema as JsonSchemaObject);
       changes.push(
         withDefault
-          ? change("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED", `${path}/required/${escapePointer(key)}`, true, true, `"${key}"`)
+          ? change(
+              "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED",
+              `${path}/required/${escapePointer(key)}`,
+              true,
+              true,
+              `"${key}"`,
+            )
           : change("REQUIRED_PROPERTY_ADDED", `${path}/required/${escapePointer(key)}`, false, true, `"${key}"`),
       );
     }
     for (const key of oldRequired) {
-      if (!newRequired.has(key)) changes.push(change("REQUIRED_PROPERTY_REMOVED", `${path}/required/${escapePointer(key)}`, true, false, `"${key}"`));
+      if (!newRequired.has(key))
+        changes.push(
+          change("REQUIRED_PROPERTY_REMOVED", `${path}/required/${escapePointer(key)}`, true, false, `"${key}"`),
+        );
     }
     return changes;
   }
@@ -283,13 +353,16 @@ class SchemaDiffer {
       const patternPath = `${path}/patternProperties/${escapePointer(pattern)}`;
       const oldSchema = oldPatterns[pattern];
       const newSchema = newPatterns[pattern];
-      if (oldSchema !== undefined && newSchema !== undefined) changes.push(...this.compare(at(oldSchema, o), at(newSchema, n), patternPath));
+      if (oldSchema !== undefined && newSchema !== undefined)
+        changes.push(...this.compare(at(oldSchema, o), at(newSchema, n), patternPath));
       else if (newSchema !== undefined) {
         const sub = this.compare(at(extraSchema(o.schema), o), at(newSchema, n), patternPath);
-        if (!isBackward(sub) || !isForward(sub)) changes.push(change("PATTERN_PROPERTY_ADDED", patternPath, isBackward(sub), isForward(sub), pattern));
+        if (!isBackward(sub) || !isForward(sub))
+          changes.push(change("PATTERN_PROPERTY_ADDED", patternPath, isBackward(sub), isForward(sub), pattern));
       } else {
         const sub = this.compare(at(oldSchema, o), at(extraSchema(n.schema), n), patternPath);
-        if (!isBackward(sub) || !isForward(sub)) changes.push(change("PATTERN_PROPERTY_REMOVED", patternPath, isBackward(sub), isForward(sub), pattern));
+        if (!isBackward(sub) || !isForward(sub))
+          changes.push(change("PATTERN_PROPERTY_REMOVED", patternPath, isBackward(sub), isForward(sub), pattern));
       }
     }
     return changes;
@@ -321,12 +394,17 @@ class SchemaDiffer {
     const backward = oldWritersDeclare || isBackward(sub);
     const forward = newWritersDeclare || isForward(sub);
     const kind = (
-      newLocated.schema === false ? `${prefix}_REMOVED`
-      : oldLocated.schema === false ? `${prefix}_ADDED`
-      : newOpen ? `${prefix}_EXTENDED`
-      : `${prefix}_NARROWED`
+      newLocated.schema === false
+        ? `${prefix}_REMOVED`
+        : oldLocated.schema === false
+          ? `${prefix}_ADDED`
+          : newOpen
+            ? `${prefix}_EXTENDED`
+            : `${prefix}_NARROWED`
     ) as ChangeKind;
-    return backward && forward ? [] : [change(kind, keywordPath, backward, forward, `${show(oldExtra)} -> ${show(newExtra)}`)];
+    return backward && forward
+      ? []
+      : [change(kind, keywordPath, backward, forward, `${show(oldExtra)} -> ${show(newExtra)}`)];
   }
 
   private compareDependencies(o: ObjectLocated, n: ObjectLocated, path: string): SchemaChange[] {
@@ -364,7 +442,14 @@ class SchemaDiffer {
       const after = newDeps.schemas[key];
       if (before === undefined) changes.push(change("DEPENDENCY_SCHEMA_ADDED", keyPath, false, true, key));
       else if (after === undefined) changes.push(change("DEPENDENCY_SCHEMA_REMOVED", keyPath, true, false, key));
-      else changes.push(...this.compare({ schema: before as JsonSchema, doc: o.doc }, { schema: after as JsonSchema, doc: n.doc }, keyPath));
+      else
+        changes.push(
+          ...this.compare(
+            { schema: before as JsonSchema, doc: o.doc },
+            { schema: after as JsonSchema, doc: n.doc },
+            keyPath,
+          ),
+        );
     }
     return changes;
   }
@@ -382,7 +467,8 @@ class SchemaDiffer {
     const keywordPath = `${path}/${keyword}`;
     if (before === undefined && after === undefined) return [];
     if (before === undefined) {
-      const trivial = prefix === "PROPERTY_NAMES" && isTrivial(deref({ schema: after as JsonSchema, doc: n.doc }, keywordPath));
+      const trivial =
+        prefix === "PROPERTY_NAMES" && isTrivial(deref({ schema: after as JsonSchema, doc: n.doc }, keywordPath));
       return trivial ? [] : [change(`${prefix}_ADDED`, keywordPath, false, true)];
     }
     if (after === undefined) {
@@ -400,7 +486,10 @@ class SchemaDiffer {
     const oldShape = arrayShape(o, o.schema);
     const newShape = arrayShape(n, n.schema);
     const changes: SchemaChange[] = [];
-    const at = (schema: unknown, located: Located): Located => ({ schema: (schema ?? true) as JsonSchema, doc: located.doc });
+    const at = (schema: unknown, located: Located): Located => ({
+      schema: (schema ?? true) as JsonSchema,
+      doc: located.doc,
+    });
     const positions = Math.max(oldShape.prefix.length, newShape.prefix.length);
     const oldMax = maxItemsOf(o.schema, oldShape);
     const newMax = maxItemsOf(n.schema, newShape);
@@ -419,9 +508,15 @@ class SchemaDiffer {
       if (isBackward(sub) && isForward(sub)) continue;
       const other = deref(at(inOld ? newItem : oldItem, inOld ? n : o), itemPath);
       const model = isTrivial(other) ? "OPEN" : other.schema === false ? "CLOSED" : "PARTIALLY_OPEN";
-      const kind = (inOld
-        ? model === "CLOSED" && deref(at(oldItem, o), itemPath).schema === false ? "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL" : `ITEM_REMOVED_FROM_${model}_CONTENT_MODEL`
-        : model === "OPEN" && isTrivial(deref(at(newItem, n), itemPath)) ? "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL" : `ITEM_ADDED_TO_${model}_CONTENT_MODEL`) as ChangeKind;
+      const kind = (
+        inOld
+          ? model === "CLOSED" && deref(at(oldItem, o), itemPath).schema === false
+            ? "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL"
+            : `ITEM_REMOVED_FROM_${model}_CONTENT_MODEL`
+          : model === "OPEN" && isTrivial(deref(at(newItem, n), itemPath))
+            ? "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
+            : `ITEM_ADDED_TO_${model}_CONTENT_MODEL`
+      ) as ChangeKind;
       changes.push(change(kind, itemPath, isBackward(sub), isForward(sub), `position ${index}`));
     }
     changes.push(...this.compareRestItems(o, n, oldShape, newShape, path));
@@ -439,8 +534,18 @@ class SchemaDiffer {
     }
     changes.push(...this.compareContains(o, n, newShape, path));
     if (o.schema.contains !== undefined && n.schema.contains !== undefined) {
-      changes.push(...compareBound(o.schema.maxContains, n.schema.maxContains, "upper", "MAX_CONTAINS", `${path}/maxContains`));
-      changes.push(...compareBound(o.schema.minContains ?? 1, n.schema.minContains ?? 1, "lower", "MIN_CONTAINS", `${path}/minContains`));
+      changes.push(
+        ...compareBound(o.schema.maxContains, n.schema.maxContains, "upper", "MAX_CONTAINS", `${path}/maxContains`),
+      );
+      changes.push(
+        ...compareBound(
+          o.schema.minContains ?? 1,
+          n.schema.minContains ?? 1,
+          "lower",
+          "MIN_CONTAINS",
+          `${path}/minContains`,
+        ),
+      );
     }
     return changes;
   }
@@ -459,7 +564,11 @@ class SchemaDiffer {
     const required = Math.min(minItemsOf(n.schema) ?? 0, newShape.prefix.length);
     let matching = 0;
     for (let index = 0; index < required; index += 1) {
-      const sub = this.compare({ schema: contains, doc: o.doc }, { schema: newShape.prefix[index] as JsonSchema, doc: n.doc }, `${path}/contains`);
+      const sub = this.compare(
+        { schema: contains, doc: o.doc },
+        { schema: newShape.prefix[index] as JsonSchema, doc: n.doc },
+        `${path}/contains`,
+      );
       if (isForward(sub)) matching += 1;
     }
     return matching >= needed ? changes.map((found) => ({ ...found, forward: true })) : changes;
@@ -498,10 +607,13 @@ class SchemaDiffer {
     const newOpen = isTrivial(newLocated);
     if (!oldOpen && !newOpen && oldLocated.schema !== false && newLocated.schema !== false) return sub;
     const kind: ChangeKind =
-      newLocated.schema === false ? "ADDITIONAL_ITEMS_REMOVED"
-      : oldLocated.schema === false ? "ADDITIONAL_ITEMS_ADDED"
-      : newOpen ? "ADDITIONAL_ITEMS_EXTENDED"
-      : "ADDITIONAL_ITEMS_NARROWED";
+      newLocated.schema === false
+        ? "ADDITIONAL_ITEMS_REMOVED"
+        : oldLocated.schema === false
+          ? "ADDITIONAL_ITEMS_ADDED"
+          : newOpen
+            ? "ADDITIONAL_ITEMS_EXTENDED"
+            : "ADDITIONAL_ITEMS_NARROWED";
     return [change(kind, restPath, backward, forward, `${show(oldRest)} -> ${show(newRest)}`)];
   }
 
@@ -547,7 +659,10 @@ class SchemaDiffer {
   private compareConditional(o: ObjectLocated, n: ObjectLocated, path: string): SchemaChange[] {
     const keys = ["if", "then", "else"] as const;
     if (keys.every((key) => o.schema[key] === undefined && n.schema[key] === undefined)) return [];
-    const part = (located: ObjectLocated, key: string): Located => ({ schema: (located.schema[key] ?? true) as JsonSchema, doc: located.doc });
+    const part = (located: ObjectLocated, key: string): Located => ({
+      schema: (located.schema[key] ?? true) as JsonSchema,
+      doc: located.doc,
+    });
     const condition = this.compare(part(o, "if"), part(n, "if"), `${path}/if`);
     if (!isBackward(condition) || !isForward(condition)) {
       // A different condition routes values to other branches: only dropping the whole rule is safe.
@@ -565,7 +680,10 @@ class SchemaDiffer {
       located.doc.bases.set(merged, located.doc.bases.get(located.schema) ?? "evreg:/schema.json");
       return { schema: merged, doc: located.doc };
     };
-    return dedupe([...this.compare(branch(o, "then"), branch(n, "then"), path), ...this.compare(branch(o, "else"), branch(n, "else"), path)]);
+    return dedupe([
+      ...this.compare(branch(o, "then"), branch(n, "then"), path),
+      ...this.compare(branch(o, "else"), branch(n, "else"), path),
+    ]);
   }
 
   // --- anyOf / oneOf / allOf ---------------------------------------------------------------------
@@ -582,7 +700,9 @@ class SchemaDiffer {
     } else if (oldCriterion === "anyOf" && newCriterion === "oneOf" && newBranches.length > 1) {
       changes.push(change("COMBINED_TYPE_CHANGED", `${path}/oneOf`, false, true));
     }
-    const pairs = oldBranches.map((oldBranch) => newBranches.map((newBranch, j) => this.compare(oldBranch, newBranch, `${path}/${keyword}/${j}`)));
+    const pairs = oldBranches.map((oldBranch) =>
+      newBranches.map((newBranch, j) => this.compare(oldBranch, newBranch, `${path}/${keyword}/${j}`)),
+    );
     oldBranches.forEach((_, i) => {
       const row = pairs[i] ?? [];
       const match = row.findIndex(isBackward);
@@ -590,8 +710,20 @@ class SchemaDiffer {
         changes.push(...(row[match] ?? []).map((found) => ({ ...found, forward: true })));
         return;
       }
-      changes.push(...(row[Math.min(i, row.length - 1)] ?? []).filter((found) => !found.backward).map((found) => ({ ...found, forward: true })));
-      changes.push(change("SUM_TYPE_NARROWED", `${path}/${oldCriterion ?? keyword}/${i}`, false, true, `old branch ${i} is not accepted by any new branch`));
+      changes.push(
+        ...(row[Math.min(i, row.length - 1)] ?? [])
+          .filter((found) => !found.backward)
+          .map((found) => ({ ...found, forward: true })),
+      );
+      changes.push(
+        change(
+          "SUM_TYPE_NARROWED",
+          `${path}/${oldCriterion ?? keyword}/${i}`,
+          false,
+          true,
+          `old branch ${i} is not accepted by any new branch`,
+        ),
+      );
     });
     newBranches.forEach((_, j) => {
       const column = pairs.map((row) => row[j] ?? []);
@@ -600,7 +732,15 @@ class SchemaDiffer {
         changes.push(...(column[match] ?? []).map((found) => ({ ...found, backward: true })));
         return;
       }
-      changes.push(change("SUM_TYPE_EXTENDED", `${path}/${keyword}/${j}`, true, false, `new branch ${j} accepts values no old branch accepted`));
+      changes.push(
+        change(
+          "SUM_TYPE_EXTENDED",
+          `${path}/${keyword}/${j}`,
+          true,
+          false,
+          `new branch ${j} accepts values no old branch accepted`,
+        ),
+      );
     });
     return dedupe(changes);
   }
@@ -609,18 +749,38 @@ class SchemaDiffer {
     const oldParts = productParts(o);
     const newParts = productParts(n);
     const changes: SchemaChange[] = [];
-    const pairs = oldParts.map((oldPart) => newParts.map((newPart, j) => this.compare(oldPart, newPart, `${path}/allOf/${j}`)));
+    const pairs = oldParts.map((oldPart) =>
+      newParts.map((newPart, j) => this.compare(oldPart, newPart, `${path}/allOf/${j}`)),
+    );
     newParts.forEach((_, j) => {
       const column = pairs.map((row) => row[j] ?? []);
       const match = column.findIndex(isBackward);
       if (match >= 0) changes.push(...(column[match] ?? []).map((found) => ({ ...found, forward: true })));
-      else changes.push(change("PRODUCT_TYPE_EXTENDED", `${path}/allOf/${j}`, false, true, `new constraint ${j} is not implied by the old schema`));
+      else
+        changes.push(
+          change(
+            "PRODUCT_TYPE_EXTENDED",
+            `${path}/allOf/${j}`,
+            false,
+            true,
+            `new constraint ${j} is not implied by the old schema`,
+          ),
+        );
     });
     oldParts.forEach((_, i) => {
       const row = pairs[i] ?? [];
       const match = row.findIndex(isForward);
       if (match >= 0) changes.push(...(row[match] ?? []).map((found) => ({ ...found, backward: true })));
-      else changes.push(change("PRODUCT_TYPE_NARROWED", `${path}/allOf/${i}`, true, false, `old constraint ${i} is not implied by the new schema`));
+      else
+        changes.push(
+          change(
+            "PRODUCT_TYPE_NARROWED",
+            `${path}/allOf/${i}`,
+            true,
+            false,
+            `old constraint ${i} is not implied by the new schema`,
+          ),
+        );
     });
     return dedupe(changes);
   }
@@ -647,7 +807,9 @@ function sumBranches(located: ObjectLocated): Located[] {
   const { [keyword]: branches, ...base } = located.schema;
   const baseKeys = Object.keys(base).filter((key) => !CONSTRAINT_FREE.has(key));
   // A branch that leads straight back to this schema adds nothing (least fixed point).
-  const own = (branches as JsonSchema[]).filter((branch) => deref({ schema: branch, doc: located.doc }, "").schema !== located.schema);
+  const own = (branches as JsonSchema[]).filter(
+    (branch) => deref({ schema: branch, doc: located.doc }, "").schema !== located.schema,
+  );
   return own.map((branch) => {
     if (baseKeys.length === 0) return { schema: branch, doc: located.doc };
     const resolved = deref({ schema: branch, doc: located.doc }, "");
@@ -661,7 +823,10 @@ function sumBranches(located: ObjectLocated): Located[] {
 
 function productParts(located: ObjectLocated): Located[] {
   const { allOf, ...base } = located.schema;
-  const parts: Located[] = (Array.isArray(allOf) ? (allOf as JsonSchema[]) : []).map((part) => ({ schema: part, doc: located.doc }));
+  const parts: Located[] = (Array.isArray(allOf) ? (allOf as JsonSchema[]) : []).map((part) => ({
+    schema: part,
+    doc: located.doc,
+  }));
   if (Object.keys(base).some((key) => !CONSTRAINT_FREE.has(key))) {
     located.doc.bases.set(base, located.doc.bases.get(located.schema) ?? "evreg:/schema.json");
     parts.unshift({ schema: base, doc: located.doc });
@@ -682,8 +847,10 @@ function canMerge(target: JsonSchemaObject, part: JsonSchemaObject): boolean {
 function mergeInto(target: JsonSchemaObject, part: JsonSchemaObject): JsonSchemaObject {
   for (const [key, value] of Object.entries(part)) {
     if (CONSTRAINT_FREE.has(key) && key in target) continue;
-    if (key === "required" && Array.isArray(target.required)) target.required = [...new Set([...stringList(target.required), ...stringList(value)])];
-    else if (key === "properties" && isSchemaObject(target.properties) && isSchemaObject(value)) target.properties = mergeProperties(target.properties, value);
+    if (key === "required" && Array.isArray(target.required))
+      target.required = [...new Set([...stringList(target.required), ...stringList(value)])];
+    else if (key === "properties" && isSchemaObject(target.properties) && isSchemaObject(value))
+      target.properties = mergeProperties(target.properties, value);
     else if (key === "type" && target.type !== undefined) target.type = intersectTypes(target.type, value);
     else target[key] = value;
   }
@@ -750,17 +917,27 @@ function acceptsNothing(located: Located, depth = 0): boolean {
   const schema = located.schema;
   if (schema === false) return true;
   if (!isSchemaObject(schema) || depth > 8) return false;
-  if (schema.not !== undefined && isTrivial(deref({ schema: schema.not as JsonSchema, doc: located.doc }, ""))) return true;
-  if (explicitValues(schema) || (schema.type !== undefined && finiteValues(located))) return finiteValues(located)?.length === 0;
+  if (schema.not !== undefined && isTrivial(deref({ schema: schema.not as JsonSchema, doc: located.doc }, "")))
+    return true;
+  if (explicitValues(schema) || (schema.type !== undefined && finiteValues(located)))
+    return finiteValues(located)?.length === 0;
   if (hasSum(schema) || Array.isArray(schema.allOf)) return false;
   const types = [...typeSet(schema)];
-  const child = (node: unknown) => acceptsNothing(deref({ schema: node as JsonSchema, doc: located.doc }, ""), depth + 1);
+  const child = (node: unknown) =>
+    acceptsNothing(deref({ schema: node as JsonSchema, doc: located.doc }, ""), depth + 1);
   return types.every((type) => {
-    if (type === "string") return typeof schema.minLength === "number" && typeof schema.maxLength === "number" && schema.minLength > schema.maxLength;
+    if (type === "string")
+      return (
+        typeof schema.minLength === "number" &&
+        typeof schema.maxLength === "number" &&
+        schema.minLength > schema.maxLength
+      );
     if (type === "number" || type === "integer") {
       const low = lowerBound(schema);
       const high = upperBound(schema);
-      return !!low && !!high && (low.value > high.value || (low.value === high.value && (low.exclusive || high.exclusive)));
+      return (
+        !!low && !!high && (low.value > high.value || (low.value === high.value && (low.exclusive || high.exclusive)))
+      );
     }
     if (type === "object") {
       const properties = schemaMap(schema.properties);
@@ -773,7 +950,8 @@ function acceptsNothing(located: Located, depth = 0): boolean {
       const min = minItemsOf(schema) ?? 0;
       const max = maxItemsOf(schema, shape);
       if (max !== undefined && min > max) return true;
-      for (let index = 0; index < Math.min(min, shape.prefix.length); index += 1) if (child(shape.prefix[index])) return true;
+      for (let index = 0; index < Math.min(min, shape.prefix.length); index += 1)
+        if (child(shape.prefix[index])) return true;
       return min > shape.prefix.length && shape.rest !== undefined && child(shape.rest);
     }
     return false;
@@ -843,12 +1021,16 @@ function unionKeys(a: Record<string, unknown>, b: Record<string, unknown>): stri
 }
 
 /** What a schema says about a property it does not declare: open, closed or constrained. */
-function undeclaredSchema(schema: JsonSchemaObject, key: string): { model: "open" | "closed" | "partial"; schema: JsonSchema } {
+function undeclaredSchema(
+  schema: JsonSchemaObject,
+  key: string,
+): { model: "open" | "closed" | "partial"; schema: JsonSchema } {
   for (const [pattern, patternSchema] of Object.entries(schemaMap(schema.patternProperties))) {
     if (compilePattern(pattern)?.test(key)) return { model: "partial", schema: patternSchema as JsonSchema };
   }
   const extra = extraSchema(schema);
-  if (extra === true || (isSchemaObject(extra) && Object.keys(extra).length === 0)) return { model: "open", schema: true };
+  if (extra === true || (isSchemaObject(extra) && Object.keys(extra).length === 0))
+    return { model: "open", schema: true };
   if (extra === false) return { model: "closed", schema: false };
   return { model: "partial", schema: extra };
 }
@@ -881,7 +1063,13 @@ function minItemsOf(schema: JsonSchemaObject): number | undefined {
  * A numeric bound added, removed, increased or decreased. An upper bound that grows (or goes) lets
  * more values in: compatible backward, not forward; a lower bound the other way round.
  */
-function compareBound(before: unknown, after: unknown, side: "upper" | "lower", prefix: string, path: string): SchemaChange[] {
+function compareBound(
+  before: unknown,
+  after: unknown,
+  side: "upper" | "lower",
+  prefix: string,
+  path: string,
+): SchemaChange[] {
   const b = typeof before === "number" ? before : undefined;
   const a = typeof after === "number" ? after : undefined;
   if (b === a) return [];
@@ -909,26 +1097,35 @@ interface Bound {
 
 function lowerBound(schema: JsonSchemaObject): Bound | undefined {
   const inclusive = typeof schema.minimum === "number" ? schema.minimum : undefined;
-  if (schema.exclusiveMinimum === true && inclusive !== undefined) return { value: inclusive, exclusive: true, keyword: "EXCLUSIVE_MINIMUM" };
+  if (schema.exclusiveMinimum === true && inclusive !== undefined)
+    return { value: inclusive, exclusive: true, keyword: "EXCLUSIVE_MINIMUM" };
   const exclusive = typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum : undefined;
-  if (exclusive !== undefined && (inclusive === undefined || exclusive >= inclusive)) return { value: exclusive, exclusive: true, keyword: "EXCLUSIVE_MINIMUM" };
+  if (exclusive !== undefined && (inclusive === undefined || exclusive >= inclusive))
+    return { value: exclusive, exclusive: true, keyword: "EXCLUSIVE_MINIMUM" };
   return inclusive === undefined ? undefined : { value: inclusive, exclusive: false, keyword: "MINIMUM" };
 }
 
 function upperBound(schema: JsonSchemaObject): Bound | undefined {
   const inclusive = typeof schema.maximum === "number" ? schema.maximum : undefined;
-  if (schema.exclusiveMaximum === true && inclusive !== undefined) return { value: inclusive, exclusive: true, keyword: "EXCLUSIVE_MAXIMUM" };
+  if (schema.exclusiveMaximum === true && inclusive !== undefined)
+    return { value: inclusive, exclusive: true, keyword: "EXCLUSIVE_MAXIMUM" };
   const exclusive = typeof schema.exclusiveMaximum === "number" ? schema.exclusiveMaximum : undefined;
-  if (exclusive !== undefined && (inclusive === undefined || exclusive <= inclusive)) return { value: exclusive, exclusive: true, keyword: "EXCLUSIVE_MAXIMUM" };
+  if (exclusive !== undefined && (inclusive === undefined || exclusive <= inclusive))
+    return { value: exclusive, exclusive: true, keyword: "EXCLUSIVE_MAXIMUM" };
   return inclusive === undefined ? undefined : { value: inclusive, exclusive: false, keyword: "MAXIMUM" };
 }
 
 /** For integers, `exclusiveMinimum: 4` is `minimum: 5`: compare the bounds integers really have. */
 function asIntegerBound(bound: Bound | undefined, side: "lower" | "upper"): Bound | undefined {
   if (!bound) return undefined;
-  const value = side === "lower"
-    ? bound.exclusive ? Math.floor(bound.value) + 1 : Math.ceil(bound.value)
-    : bound.exclusive ? Math.ceil(bound.value) - 1 : Math.floor(bound.value);
+  const value =
+    side === "lower"
+      ? bound.exclusive
+        ? Math.floor(bound.value) + 1
+        : Math.ceil(bound.value)
+      : bound.exclusive
+        ? Math.ceil(bound.value) - 1
+        : Math.floor(bound.value);
   return { ...bound, value, exclusive: false };
 }
 
@@ -951,8 +1148,20 @@ function compareNumbers(os: JsonSchemaObject, ns: JsonSchemaObject, path: string
     else {
       // At the same value an exclusive bound is the tighter one, on either side.
       if (after.value === before.value && after.exclusive === before.exclusive) continue;
-      const tighter = after.value === before.value ? after.exclusive : side === "lower" ? after.value > before.value : after.value < before.value;
-      const direction = after.value === before.value ? (side === "lower") === tighter ? "INCREASED" : "DECREASED" : after.value > before.value ? "INCREASED" : "DECREASED";
+      const tighter =
+        after.value === before.value
+          ? after.exclusive
+          : side === "lower"
+            ? after.value > before.value
+            : after.value < before.value;
+      const direction =
+        after.value === before.value
+          ? (side === "lower") === tighter
+            ? "INCREASED"
+            : "DECREASED"
+          : after.value > before.value
+            ? "INCREASED"
+            : "DECREASED";
       changes.push(change(`${keyword}_${direction}`, keywordPath, !tighter, tighter, detail));
     }
   }
@@ -962,8 +1171,12 @@ function compareNumbers(os: JsonSchemaObject, ns: JsonSchemaObject, path: string
     const multiplePath = `${path}/multipleOf`;
     const detail = `${show(before)} -> ${show(after)}`;
     const divides = (small: number, big: number) => Math.abs(big / small - Math.round(big / small)) < 1e-9;
-    if (before === undefined) changes.push(change("MULTIPLE_OF_ADDED", multiplePath, integers && after !== undefined && divides(after, 1), true, detail));
-    else if (after === undefined) changes.push(change("MULTIPLE_OF_REMOVED", multiplePath, true, integers && divides(before, 1), detail));
+    if (before === undefined)
+      changes.push(
+        change("MULTIPLE_OF_ADDED", multiplePath, integers && after !== undefined && divides(after, 1), true, detail),
+      );
+    else if (after === undefined)
+      changes.push(change("MULTIPLE_OF_REMOVED", multiplePath, true, integers && divides(before, 1), detail));
     else if (divides(after, before)) changes.push(change("MULTIPLE_OF_REDUCED", multiplePath, true, false, detail));
     else if (divides(before, after)) changes.push(change("MULTIPLE_OF_EXPANDED", multiplePath, false, true, detail));
     else changes.push(change("MULTIPLE_OF_CHANGED", multiplePath, false, false, detail));
@@ -973,9 +1186,14 @@ function compareNumbers(os: JsonSchemaObject, ns: JsonSchemaObject, path: string
 
 function annotationChanges(os: JsonSchemaObject, ns: JsonSchemaObject, path: string): SchemaChange[] {
   const changes: SchemaChange[] = [];
-  const pairs = [["title", "TITLE_CHANGED"], ["description", "DESCRIPTION_CHANGED"], ["default", "DEFAULT_CHANGED"]] as const;
+  const pairs = [
+    ["title", "TITLE_CHANGED"],
+    ["description", "DESCRIPTION_CHANGED"],
+    ["default", "DEFAULT_CHANGED"],
+  ] as const;
   for (const [keyword, kind] of pairs) {
-    if (!jsonEqual(os[keyword], ns[keyword])) changes.push(change(kind, `${path}/${keyword}`, true, true, `${show(os[keyword])} -> ${show(ns[keyword])}`));
+    if (!jsonEqual(os[keyword], ns[keyword]))
+      changes.push(change(kind, `${path}/${keyword}`, true, true, `${show(os[keyword])} -> ${show(ns[keyword])}`));
   }
   return changes;
 }
@@ -986,7 +1204,12 @@ function dedupe(changes: SchemaChange[]): SchemaChange[] {
   for (const found of changes) {
     const key = `${found.kind} ${found.path}`;
     const existing = byKey.get(key);
-    byKey.set(key, existing ? { ...existing, backward: existing.backward && found.backward, forward: existing.forward && found.forward } : found);
+    byKey.set(
+      key,
+      existing
+        ? { ...existing, backward: existing.backward && found.backward, forward: existing.forward && found.forward }
+        : found,
+    );
   }
   return [...byKey.values()];
 }

@@ -63,10 +63,27 @@ function splitFragment(uri: string): [string, string | undefined] {
 
 /** Keywords whose values are schemas, maps of schemas or arrays of schemas: where `$id` may appear. */
 export const SCHEMA_KEYWORDS = new Set([
-  "additionalItems", "additionalProperties", "contains", "else", "if", "items", "not", "propertyNames",
-  "then", "unevaluatedItems", "unevaluatedProperties", "contentSchema",
+  "additionalItems",
+  "additionalProperties",
+  "contains",
+  "else",
+  "if",
+  "items",
+  "not",
+  "propertyNames",
+  "then",
+  "unevaluatedItems",
+  "unevaluatedProperties",
+  "contentSchema",
 ]);
-export const SCHEMA_MAP_KEYWORDS = new Set(["$defs", "definitions", "dependentSchemas", "patternProperties", "properties", "dependencies"]);
+export const SCHEMA_MAP_KEYWORDS = new Set([
+  "$defs",
+  "definitions",
+  "dependentSchemas",
+  "patternProperties",
+  "properties",
+  "dependencies",
+]);
 export const SCHEMA_ARRAY_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems", "items"]);
 
 /** Reads a schema document; throws a CompatibilityError when `root` is not an object or a boolean. */
@@ -108,14 +125,25 @@ export function loadSchemaDocument(root: unknown, label: string, fallback: Diale
       if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) {
         for (const [i, child] of value.entries()) visit(child, here, `${at}/${i}`);
       }
-      if (key !== "enum" && key !== "const" && key !== "default" && key !== "examples" && !SCHEMA_KEYWORDS.has(key) &&
-        !SCHEMA_MAP_KEYWORDS.has(key) && !SCHEMA_ARRAY_KEYWORDS.has(key) && isSchemaObject(value)) {
+      if (
+        key !== "enum" &&
+        key !== "const" &&
+        key !== "default" &&
+        key !== "examples" &&
+        !SCHEMA_KEYWORDS.has(key) &&
+        !SCHEMA_MAP_KEYWORDS.has(key) &&
+        !SCHEMA_ARRAY_KEYWORDS.has(key) &&
+        isSchemaObject(value)
+      ) {
         // Unknown keywords may hold $ref targets (e.g. "#/components/x"); index them for pointers only.
         bases.set(value, here);
       }
     }
   };
-  const rootBase = isSchemaObject(root) && typeof root.$id === "string" ? splitFragment(resolveUri(root.$id, DEFAULT_BASE))[0] : DEFAULT_BASE;
+  const rootBase =
+    isSchemaObject(root) && typeof root.$id === "string"
+      ? splitFragment(resolveUri(root.$id, DEFAULT_BASE))[0]
+      : DEFAULT_BASE;
   resources.set(DEFAULT_BASE, root);
   resources.set(rootBase, root);
   visit(root, rootBase, "");
@@ -162,8 +190,22 @@ function resolveReference(located: Located, reference: string, path: string): Js
 }
 
 const ANNOTATION_KEYWORDS = new Set([
-  "$schema", "$id", "id", "$anchor", "$comment", "$defs", "definitions", "title", "description", "default",
-  "examples", "deprecated", "readOnly", "writeOnly", "$dynamicAnchor", "$vocabulary",
+  "$schema",
+  "$id",
+  "id",
+  "$anchor",
+  "$comment",
+  "$defs",
+  "definitions",
+  "title",
+  "description",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "$dynamicAnchor",
+  "$vocabulary",
 ]);
 
 /**
@@ -193,7 +235,10 @@ export function deref(located: Located, path: string): Located {
       current = { schema: target, doc };
       continue;
     }
-    const combined: JsonSchemaObject = { ...siblings, allOf: [...((siblings.allOf as JsonSchema[] | undefined) ?? []), target] };
+    const combined: JsonSchemaObject = {
+      ...siblings,
+      allOf: [...((siblings.allOf as JsonSchema[] | undefined) ?? []), target],
+    };
     doc.bases.set(combined, doc.bases.get(schema) ?? DEFAULT_BASE);
     return { schema: combined, doc };
   }

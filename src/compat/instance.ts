@@ -115,13 +115,22 @@ function arrayMatches(
 }
 
 /** Tuple positions and the schema of the items after them, across drafts. */
-export function arrayShape(_located: Located, s: JsonSchemaObject): { prefix: unknown[]; rest: unknown; prefixKeyword: string; restKeyword: string } {
-  if (Array.isArray(s.prefixItems)) return { prefix: s.prefixItems, rest: s.items, prefixKeyword: "prefixItems", restKeyword: "items" };
-  if (Array.isArray(s.items)) return { prefix: s.items, rest: s.additionalItems, prefixKeyword: "items", restKeyword: "additionalItems" };
+export function arrayShape(
+  _located: Located,
+  s: JsonSchemaObject,
+): { prefix: unknown[]; rest: unknown; prefixKeyword: string; restKeyword: string } {
+  if (Array.isArray(s.prefixItems))
+    return { prefix: s.prefixItems, rest: s.items, prefixKeyword: "prefixItems", restKeyword: "items" };
+  if (Array.isArray(s.items))
+    return { prefix: s.items, rest: s.additionalItems, prefixKeyword: "items", restKeyword: "additionalItems" };
   return { prefix: [], rest: s.items, prefixKeyword: "prefixItems", restKeyword: "items" };
 }
 
-function objectMatches(s: JsonSchemaObject, value: JsonSchemaObject, sub: (node: unknown, v: unknown) => boolean): boolean {
+function objectMatches(
+  s: JsonSchemaObject,
+  value: JsonSchemaObject,
+  sub: (node: unknown, v: unknown) => boolean,
+): boolean {
   const properties = isSchemaObject(s.properties) ? s.properties : {};
   const patterns = isSchemaObject(s.patternProperties) ? Object.entries(s.patternProperties) : [];
   const keys = Object.keys(value);

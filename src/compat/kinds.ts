@@ -71,14 +71,38 @@ export const CHANGE_KINDS = {
   REQUIRED_PROPERTY_ADDED: { usual: [false, true], about: "a property became required" },
   REQUIRED_PROPERTY_WITH_DEFAULT_ADDED: { usual: [true, true], about: "a property with a default became required" },
   REQUIRED_PROPERTY_REMOVED: { usual: [true, false], about: "a property is no longer required" },
-  PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL: { usual: [false, true], about: "property declared where the old schema accepted any property" },
-  PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL: { usual: [true, true], about: "property with an empty schema declared in an open object" },
-  PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL: { usual: [true, false], about: "property declared where the old schema rejected undeclared properties" },
-  PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL: { usual: [false, false], about: "property declared where the old schema constrained undeclared properties" },
-  PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: { usual: [true, false], about: "property removed; the new schema still accepts any property" },
-  PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL: { usual: [false, true], about: "property removed; the new schema rejects undeclared properties" },
-  PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: { usual: [true, true], about: "a forbidden property removed from a closed object" },
-  PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL: { usual: [false, false], about: "property removed; undeclared properties are constrained" },
+  PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL: {
+    usual: [false, true],
+    about: "property declared where the old schema accepted any property",
+  },
+  PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL: {
+    usual: [true, true],
+    about: "property with an empty schema declared in an open object",
+  },
+  PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL: {
+    usual: [true, false],
+    about: "property declared where the old schema rejected undeclared properties",
+  },
+  PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL: {
+    usual: [false, false],
+    about: "property declared where the old schema constrained undeclared properties",
+  },
+  PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: {
+    usual: [true, false],
+    about: "property removed; the new schema still accepts any property",
+  },
+  PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL: {
+    usual: [false, true],
+    about: "property removed; the new schema rejects undeclared properties",
+  },
+  PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: {
+    usual: [true, true],
+    about: "a forbidden property removed from a closed object",
+  },
+  PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL: {
+    usual: [false, false],
+    about: "property removed; undeclared properties are constrained",
+  },
   PATTERN_PROPERTY_ADDED: { usual: [false, true], about: "patternProperties entry added" },
   PATTERN_PROPERTY_REMOVED: { usual: [true, false], about: "patternProperties entry removed" },
   ADDITIONAL_PROPERTIES_ADDED: { usual: [true, false], about: "undeclared properties now allowed" },
@@ -131,14 +155,38 @@ export const CHANGE_KINDS = {
   ADDITIONAL_ITEMS_REMOVED: { usual: [false, true], about: "items after the tuple now rejected" },
   ADDITIONAL_ITEMS_EXTENDED: { usual: [true, false], about: "items after the tuple less constrained" },
   ADDITIONAL_ITEMS_NARROWED: { usual: [false, true], about: "items after the tuple more constrained" },
-  ITEM_ADDED_TO_OPEN_CONTENT_MODEL: { usual: [false, true], about: "tuple position declared where any item was accepted" },
-  ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL: { usual: [true, true], about: "tuple position with an empty schema added" },
-  ITEM_ADDED_TO_CLOSED_CONTENT_MODEL: { usual: [true, false], about: "tuple position added where extra items were rejected" },
-  ITEM_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL: { usual: [false, false], about: "tuple position added where extra items were constrained" },
-  ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL: { usual: [true, false], about: "tuple position removed; any item accepted there" },
-  ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL: { usual: [false, true], about: "tuple position removed; extra items rejected" },
-  ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: { usual: [true, true], about: "a forbidden tuple position removed" },
-  ITEM_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL: { usual: [false, false], about: "tuple position removed; extra items constrained" },
+  ITEM_ADDED_TO_OPEN_CONTENT_MODEL: {
+    usual: [false, true],
+    about: "tuple position declared where any item was accepted",
+  },
+  ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL: {
+    usual: [true, true],
+    about: "tuple position with an empty schema added",
+  },
+  ITEM_ADDED_TO_CLOSED_CONTENT_MODEL: {
+    usual: [true, false],
+    about: "tuple position added where extra items were rejected",
+  },
+  ITEM_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL: {
+    usual: [false, false],
+    about: "tuple position added where extra items were constrained",
+  },
+  ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL: {
+    usual: [true, false],
+    about: "tuple position removed; any item accepted there",
+  },
+  ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL: {
+    usual: [false, true],
+    about: "tuple position removed; extra items rejected",
+  },
+  ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: {
+    usual: [true, true],
+    about: "a forbidden tuple position removed",
+  },
+  ITEM_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL: {
+    usual: [false, false],
+    about: "tuple position removed; extra items constrained",
+  },
   // combinations
   COMBINED_TYPE_EXTENDED: { usual: [true, false], about: "oneOf/allOf became anyOf" },
   COMBINED_TYPE_CHANGED: { usual: [false, true], about: "anyOf became oneOf" },

@@ -36,7 +36,9 @@ export function canonicalSchema(schema: unknown): unknown {
     if (SCHEMA_KEYWORDS.has(key) && !Array.isArray(value)) result[key] = canonicalSchema(value);
     else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) result[key] = value.map(canonicalSchema);
     else if (SCHEMA_MAP_KEYWORDS.has(key) && isSchemaObject(value)) {
-      result[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, Array.isArray(child) ? child : canonicalSchema(child)]));
+      result[key] = Object.fromEntries(
+        Object.entries(value).map(([name, child]) => [name, Array.isArray(child) ? child : canonicalSchema(child)]),
+      );
     } else result[key] = value;
   }
   return result;
@@ -51,7 +53,9 @@ export function lockVersion(envelopeSchema: JsonSchemaObject): LockedVersion {
 export function buildLockfile(registry: Registry): Lockfile {
   const events: Lockfile["events"] = {};
   for (const event of registry.events) {
-    events[event.name] = Object.fromEntries(event.versions.map((version) => [version.v, lockVersion(version.envelopeSchema)]));
+    events[event.name] = Object.fromEntries(
+      event.versions.map((version) => [version.v, lockVersion(version.envelopeSchema)]),
+    );
   }
   return { lockfileVersion: LOCKFILE_VERSION, app: registry.app, events };
 }

@@ -57,7 +57,12 @@ export async function loadRegistry(entry: string): Promise<Registry> {
       },
     ]);
   }
-  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true, alias: evregAliases() });
+  const jiti = createJiti(import.meta.url, {
+    moduleCache: false,
+    fsCache: false,
+    interopDefault: true,
+    alias: evregAliases(),
+  });
   let loaded: unknown;
   try {
     loaded = await jiti.import(file, { default: true });

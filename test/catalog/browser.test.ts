@@ -91,7 +91,9 @@ describe("catalog in Chromium", () => {
   it("draws the fan-out graph as static SVG with the expected nodes and edges", async () => {
     const { page, errors } = await openPage();
     await page.goto(site.url("events/user_signup.completed.html"));
-    const nodes = await page.locator("svg.fanout [data-node]").evaluateAll((elements) => elements.map((element) => element.getAttribute("data-node")));
+    const nodes = await page
+      .locator("svg.fanout [data-node]")
+      .evaluateAll((elements) => elements.map((element) => element.getAttribute("data-node")));
     expect(nodes.sort()).toEqual([
       "event:crm/contact.add",
       "event:email/welcome.send",
@@ -100,7 +102,9 @@ describe("catalog in Chromium", () => {
       "file:src/api/signup.ts",
       "function:onboard-user",
     ]);
-    const edges = await page.locator("svg.fanout [data-edge]").evaluateAll((elements) => elements.map((element) => element.getAttribute("data-edge")));
+    const edges = await page
+      .locator("svg.fanout [data-edge]")
+      .evaluateAll((elements) => elements.map((element) => element.getAttribute("data-edge")));
     expect(edges.sort()).toEqual([
       "event:user/signup.completed->function:onboard-user",
       "file:src/api/signup.ts->event:user/signup.completed",
@@ -109,14 +113,17 @@ describe("catalog in Chromium", () => {
       "function:onboard-user->event:subscription/trial.create",
     ]);
     // elk laid it out left to right: producer, event, handler, the events it sends.
-    const x = (id: string) => page.locator(`[data-node="${id}"] rect`).evaluate((rect) => rect.getBoundingClientRect().x);
+    const x = (id: string) =>
+      page.locator(`[data-node="${id}"] rect`).evaluate((rect) => rect.getBoundingClientRect().x);
     expect(await x("file:src/api/signup.ts")).toBeLessThan(await x("event:user/signup.completed"));
     expect(await x("event:user/signup.completed")).toBeLessThan(await x("function:onboard-user"));
     expect(await x("function:onboard-user")).toBeLessThan(await x("event:crm/contact.add"));
 
     await page.goto(site.url("graph.html"));
     expect(await page.locator("svg.fanout [data-edge]").count()).toBe(8);
-    expect(await page.locator('[data-edge="event:email/welcome.sent->function:onboard-user"]').getAttribute("data-kind")).toBe("waits");
+    expect(
+      await page.locator('[data-edge="event:email/welcome.sent->function:onboard-user"]').getAttribute("data-kind"),
+    ).toBe("waits");
     await page.screenshot({ path: path.join(OUTPUT, "graph.png"), fullPage: true });
     await page.locator('[data-node="event:email/welcome.send"] a').click();
     await page.waitForURL(/email_welcome\.send\.html$/);
@@ -151,14 +158,19 @@ describe("catalog in Chromium", () => {
     const loadMs = performance.now() - loadStarted;
     const navigation = await page.evaluate(() => {
       // Runs in the page; typed loosely because the project compiles without the DOM library.
-      const entry = performance.getEntriesByType("navigation" as never)[0] as unknown as { domContentLoadedEventEnd: number; loadEventEnd: number };
+      const entry = performance.getEntriesByType("navigation" as never)[0] as unknown as {
+        domContentLoadedEventEnd: number;
+        loadEventEnd: number;
+      };
       return { domContentLoaded: Math.round(entry.domContentLoadedEventEnd), load: Math.round(entry.loadEventEnd) };
     });
     expect(await page.locator("li[data-event]").count()).toBe(1005);
     await page.locator("#search").fill(registry.events[500]?.name ?? "");
     await expect.poll(() => page.locator("li[data-event]:visible").count()).toBe(1);
     const eventStarted = performance.now();
-    await page.goto(big.url(`events/${registry.events[0]?.name.replace(/[^A-Za-z0-9.-]/g, "_")}.html`), { waitUntil: "load" });
+    await page.goto(big.url(`events/${registry.events[0]?.name.replace(/[^A-Za-z0-9.-]/g, "_")}.html`), {
+      waitUntil: "load",
+    });
     const eventMs = performance.now() - eventStarted;
     expect(await page.locator("svg.fanout [data-edge]").count()).toBeGreaterThan(0);
     console.info(

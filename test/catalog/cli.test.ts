@@ -19,7 +19,15 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   const context: CommandContext = {
     options: () => program.opts<GlobalOptions>(),
     config: () => ({}),
-    io: () => ({ out: (text) => void (out += `${text}\n`), err: (text) => void (err += `${text}\n`), debug: false }),
+    io: () => ({
+      out: (text) => {
+        out += `${text}\n`;
+      },
+      err: (text) => {
+        err += `${text}\n`;
+      },
+      debug: false,
+    }),
     exit: (value) => {
       code = value;
     },
@@ -79,7 +87,9 @@ export const onboard = inngest.createFunction(
     const file = path.join(dir, "api/asyncapi.json");
     const written = await run(["asyncapi", "--out", file]);
     expect(written.code).toBe(0);
-    expect(JSON.parse(readFileSync(file, "utf8")).channels["user_profile.updated"].address).toBe("user/profile.updated");
+    expect(JSON.parse(readFileSync(file, "utf8")).channels["user_profile.updated"].address).toBe(
+      "user/profile.updated",
+    );
   });
 
   it("a bad registry path is an Issue, not a stack trace", async () => {
@@ -89,8 +99,21 @@ export const onboard = inngest.createFunction(
   });
 
   it("maps scan references to links, cancels drawn as waits", () => {
-    const ref = (event: string, functionId?: string) => ({ event, file: "a.ts", line: 1, column: 3, ...(functionId ? { functionId } : {}) });
-    expect(catalogLinksFromScan({ sends: [ref("a/b.c", "f")], triggers: [ref("x/y.z", "f")], waits: [], cancels: [ref("q/r.s", "f")] })).toEqual({
+    const ref = (event: string, functionId?: string) => ({
+      event,
+      file: "a.ts",
+      line: 1,
+      column: 3,
+      ...(functionId ? { functionId } : {}),
+    });
+    expect(
+      catalogLinksFromScan({
+        sends: [ref("a/b.c", "f")],
+        triggers: [ref("x/y.z", "f")],
+        waits: [],
+        cancels: [ref("q/r.s", "f")],
+      }),
+    ).toEqual({
       sends: [{ event: "a/b.c", file: "a.ts", line: 1, functionId: "f" }],
       triggers: [{ event: "x/y.z", file: "a.ts", line: 1, functionId: "f" }],
       waits: [{ event: "q/r.s", file: "a.ts", line: 1, functionId: "f" }],

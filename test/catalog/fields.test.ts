@@ -22,7 +22,11 @@ describe("schemaFields", () => {
   const cases: [string, z.ZodObject, { path: string; types: string; required: boolean; constraints: string }[]][] = [
     [
       "flat fields with constraints",
-      z.object({ id: z.string().startsWith("ord_"), n: z.number().int().positive(), tag: z.enum(["a", "b"]).optional() }),
+      z.object({
+        id: z.string().startsWith("ord_"),
+        n: z.number().int().positive(),
+        tag: z.enum(["a", "b"]).optional(),
+      }),
       [
         { path: "id", types: "string", required: true, constraints: 'starts with "ord_"' },
         { path: "n", types: "integer", required: true, constraints: "> 0" },
@@ -31,7 +35,10 @@ describe("schemaFields", () => {
     ],
     [
       "nested objects and arrays of objects",
-      z.object({ meta: z.strictObject({ at: z.iso.datetime() }), items: z.array(z.object({ sku: z.string().regex(/^[A-Z]{3}$/) })).min(1) }),
+      z.object({
+        meta: z.strictObject({ at: z.iso.datetime() }),
+        items: z.array(z.object({ sku: z.string().regex(/^[A-Z]{3}$/) })).min(1),
+      }),
       [
         { path: "meta", types: "object", required: true, constraints: "no other keys" },
         { path: "meta.at", types: "string", required: true, constraints: "format date-time" },
@@ -71,22 +78,91 @@ describe("schemaFields", () => {
 describe("diffVersions", () => {
   const base = z.object({ id: z.string(), amount: z.number().int(), tier: z.enum(["a", "b"]).optional() });
   const cases: [string, z.ZodObject, CompatibilityMode, { kind: string; path: string; ok: boolean }[], boolean][] = [
-    ["optional field added", base.extend({ note: z.string().optional() }), "FULL_TRANSITIVE", [{ kind: "added", path: "note", ok: true }], true],
-    ["required field added", base.extend({ note: z.string() }), "FULL", [{ kind: "added", path: "note", ok: false }], false],
-    ["required field added is forward-compatible", base.extend({ note: z.string() }), "FORWARD", [{ kind: "added", path: "note", ok: true }], true],
-    ["required field removed", base.omit({ amount: true }), "BACKWARD", [{ kind: "removed", path: "amount", ok: true }], true],
-    ["required field removed breaks forward", base.omit({ amount: true }), "FORWARD", [{ kind: "removed", path: "amount", ok: false }], false],
-    ["type widened", base.extend({ amount: z.number() }), "BACKWARD", [{ kind: "changed", path: "amount", ok: true }], true],
-    ["type changed", base.extend({ amount: z.string() }), "BACKWARD", [{ kind: "changed", path: "amount", ok: false }], false],
-    ["enum value added", base.extend({ tier: z.enum(["a", "b", "c"]).optional() }), "FULL", [{ kind: "changed", path: "tier", ok: false }], false],
-    ["field became required", base.extend({ tier: z.enum(["a", "b"]) }), "BACKWARD", [{ kind: "changed", path: "tier", ok: false }], false],
+    [
+      "optional field added",
+      base.extend({ note: z.string().optional() }),
+      "FULL_TRANSITIVE",
+      [{ kind: "added", path: "note", ok: true }],
+      true,
+    ],
+    [
+      "required field added",
+      base.extend({ note: z.string() }),
+      "FULL",
+      [{ kind: "added", path: "note", ok: false }],
+      false,
+    ],
+    [
+      "required field added is forward-compatible",
+      base.extend({ note: z.string() }),
+      "FORWARD",
+      [{ kind: "added", path: "note", ok: true }],
+      true,
+    ],
+    [
+      "required field removed",
+      base.omit({ amount: true }),
+      "BACKWARD",
+      [{ kind: "removed", path: "amount", ok: true }],
+      true,
+    ],
+    [
+      "required field removed breaks forward",
+      base.omit({ amount: true }),
+      "FORWARD",
+      [{ kind: "removed", path: "amount", ok: false }],
+      false,
+    ],
+    [
+      "type widened",
+      base.extend({ amount: z.number() }),
+      "BACKWARD",
+      [{ kind: "changed", path: "amount", ok: true }],
+      true,
+    ],
+    [
+      "type changed",
+      base.extend({ amount: z.string() }),
+      "BACKWARD",
+      [{ kind: "changed", path: "amount", ok: false }],
+      false,
+    ],
+    [
+      "enum value added",
+      base.extend({ tier: z.enum(["a", "b", "c"]).optional() }),
+      "FULL",
+      [{ kind: "changed", path: "tier", ok: false }],
+      false,
+    ],
+    [
+      "field became required",
+      base.extend({ tier: z.enum(["a", "b"]) }),
+      "BACKWARD",
+      [{ kind: "changed", path: "tier", ok: false }],
+      false,
+    ],
     ["no change", base, "FULL", [], true],
-    ["anything goes under NONE", base.extend({ amount: z.string() }), "NONE", [{ kind: "changed", path: "amount", ok: true }], true],
+    [
+      "anything goes under NONE",
+      base.extend({ amount: z.string() }),
+      "NONE",
+      [{ kind: "changed", path: "amount", ok: true }],
+      true,
+    ],
   ];
   it.each(cases)("%s", (_title, newer, mode, want, compatible) => {
-    const diff = diffVersions({ v: "1.0.0", dataSchema: schemaOf(base) }, { v: "2.0.0", dataSchema: schemaOf(newer) }, mode);
+    const diff = diffVersions(
+      { v: "1.0.0", dataSchema: schemaOf(base) },
+      { v: "2.0.0", dataSchema: schemaOf(newer) },
+      mode,
+    );
     const verdict = (change: { backward: boolean; forward: boolean }) =>
-      mode === "NONE" || (mode.startsWith("BACKWARD") ? change.backward : mode.startsWith("FORWARD") ? change.forward : change.backward && change.forward);
+      mode === "NONE" ||
+      (mode.startsWith("BACKWARD")
+        ? change.backward
+        : mode.startsWith("FORWARD")
+          ? change.forward
+          : change.backward && change.forward);
     expect(diff.changes.map((change) => ({ kind: change.kind, path: change.path, ok: verdict(change) }))).toEqual(want);
     expect(diff.compatible).toBe(compatible);
   });
@@ -117,10 +193,20 @@ describe("example payloads", () => {
 
   it("is deterministic", () => {
     const event = registry.get("payment/charge.succeeded")!;
-    expect(exampleEnvelope(event, event.versions[0]!, fillIdTemplate)).toEqual(exampleEnvelope(event, event.versions[0]!, fillIdTemplate));
+    expect(exampleEnvelope(event, event.versions[0]!, fillIdTemplate)).toEqual(
+      exampleEnvelope(event, event.versions[0]!, fillIdTemplate),
+    );
   });
 
-  const patterns = ["^cus_.*", "^[a-z]{3}$", "^\\d{4}$", "^(?:eu|us)-[0-9]+$", "^[A-Z][a-z]+ [A-Z]\\.$", "^v\\d+\\.\\d+\\.\\d+$", "^[^@]+@x\\.io$"];
+  const patterns = [
+    "^cus_.*",
+    "^[a-z]{3}$",
+    "^\\d{4}$",
+    "^(?:eu|us)-[0-9]+$",
+    "^[A-Z][a-z]+ [A-Z]\\.$",
+    "^v\\d+\\.\\d+\\.\\d+$",
+    "^[^@]+@x\\.io$",
+  ];
   it.each(patterns)("samples a string matching %s", (pattern) => {
     const sample = sampleFromPattern(pattern);
     expect(sample).toBeDefined();
@@ -129,9 +215,27 @@ describe("example payloads", () => {
 
   // Random zod objects built from the field kinds schemas use: the example must satisfy zod and ajv.
   const leaf = fc.oneof(
-    fc.record({ min: fc.nat(5), extra: fc.nat(10) }).map(({ min, extra }) => z.string().min(min).max(min + extra)),
-    fc.constantFrom(z.email(), z.iso.datetime(), z.uuid(), z.url(), z.string().startsWith("pre_"), z.string().regex(/^[a-z]{2}-\d{3}$/)),
-    fc.record({ lo: fc.integer({ min: -50, max: 50 }), span: fc.nat(100) }).map(({ lo, span }) => z.number().int().min(lo).max(lo + span)),
+    fc.record({ min: fc.nat(5), extra: fc.nat(10) }).map(({ min, extra }) =>
+      z
+        .string()
+        .min(min)
+        .max(min + extra),
+    ),
+    fc.constantFrom(
+      z.email(),
+      z.iso.datetime(),
+      z.uuid(),
+      z.url(),
+      z.string().startsWith("pre_"),
+      z.string().regex(/^[a-z]{2}-\d{3}$/),
+    ),
+    fc.record({ lo: fc.integer({ min: -50, max: 50 }), span: fc.nat(100) }).map(({ lo, span }) =>
+      z
+        .number()
+        .int()
+        .min(lo)
+        .max(lo + span),
+    ),
     fc.record({ lo: fc.integer({ min: -50, max: 50 }) }).map(({ lo }) => z.number().gt(lo)),
     fc.constantFrom(z.boolean(), z.null(), z.enum(["x", "y"]), z.literal("fixed")),
   );
@@ -140,7 +244,9 @@ describe("example payloads", () => {
       { depthSize: "small", withCrossShrink: true },
       leaf,
       fc.tuple(tie("node"), fc.nat(3)).map(([item, min]) => z.array(item as z.ZodType).min(min)),
-      fc.dictionary(fc.constantFrom("a", "b", "c", "d"), tie("node"), { maxKeys: 3 }).map((shape) => z.object(shape as Record<string, z.ZodType>)),
+      fc
+        .dictionary(fc.constantFrom("a", "b", "c", "d"), tie("node"), { maxKeys: 3 })
+        .map((shape) => z.object(shape as Record<string, z.ZodType>)),
       tie("node").map((inner) => (inner as z.ZodType).optional()),
       tie("node").map((inner) => (inner as z.ZodType).nullable()),
     ),
@@ -148,13 +254,16 @@ describe("example payloads", () => {
   it("example values satisfy random schemas (zod and ajv agree)", () => {
     const ajv = createValidatorAjv();
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom("id", "items", "meta", "note"), field, { minKeys: 1, maxKeys: 4 }), (shape) => {
-        const data = z.object(shape as Record<string, z.ZodType>);
-        const schema = schemaOf(data);
-        const value = exampleValue(schema);
-        expect(data.safeParse(value).success, JSON.stringify({ schema, value })).toBe(true);
-        expect(ajv.validate(compiledSchemaOf(schema), value)).toBe(true);
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom("id", "items", "meta", "note"), field, { minKeys: 1, maxKeys: 4 }),
+        (shape) => {
+          const data = z.object(shape as Record<string, z.ZodType>);
+          const schema = schemaOf(data);
+          const value = exampleValue(schema);
+          expect(data.safeParse(value).success, JSON.stringify({ schema, value })).toBe(true);
+          expect(ajv.validate(compiledSchemaOf(schema), value)).toBe(true);
+        },
+      ),
       { numRuns: 200, seed: 8 },
     );
   });

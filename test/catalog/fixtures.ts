@@ -11,7 +11,13 @@ export const EXAMPLE_LINKS: CatalogLinks = {
       functionId: "onboard-user",
       sendsFromHandler: ["email/welcome.send", "subscription/trial.create", "crm/contact.add"],
     },
-    { event: "email/welcome.send", file: "src/functions/email.ts", line: 3, functionId: "send-welcome-email", sendsFromHandler: ["email/welcome.sent"] },
+    {
+      event: "email/welcome.send",
+      file: "src/functions/email.ts",
+      line: 3,
+      functionId: "send-welcome-email",
+      sendsFromHandler: ["email/welcome.sent"],
+    },
   ],
   waits: [{ event: "email/welcome.sent", file: "src/functions/onboarding.ts", line: 20, functionId: "onboard-user" }],
 };

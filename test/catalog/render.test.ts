@@ -1,10 +1,10 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { renderCatalog } from "../../src/codegen/catalog/render.ts";
-import { EXAMPLE_LINKS } from "./fixtures.ts";
 import { defineEvent, defineRegistry, type Registry } from "../../src/registry/define.ts";
 import { loadRegistry } from "../../src/registry/load.ts";
-import { z } from "zod";
+import { EXAMPLE_LINKS } from "./fixtures.ts";
 
 let registry: Registry;
 let files: Map<string, string>;
@@ -15,7 +15,12 @@ beforeAll(async () => {
 
 describe("renderCatalog", () => {
   it("writes an index, a graph page, the assets and one page per event including the system events", () => {
-    expect([...files.keys()].filter((file) => !file.startsWith("events/"))).toEqual(["catalog.css", "catalog.js", "index.html", "graph.html"]);
+    expect([...files.keys()].filter((file) => !file.startsWith("events/"))).toEqual([
+      "catalog.css",
+      "catalog.js",
+      "index.html",
+      "graph.html",
+    ]);
     expect([...files.keys()].filter((file) => file.startsWith("events/")).length).toBe(registry.events.length + 5);
     expect(files.has("events/user_profile.updated.html")).toBe(true);
     expect(files.has("events/inngest_function.failed.html")).toBe(true);
@@ -33,7 +38,10 @@ describe("renderCatalog", () => {
         expect(target, `${file} links ${target}`).not.toMatch(/^(https?:)?\/\//);
         const [relative] = (target as string).split("#");
         if (!relative) continue;
-        expect(files.has(path.posix.normalize(path.posix.join(path.posix.dirname(file), relative))), `${file} -> ${target}`).toBe(true);
+        expect(
+          files.has(path.posix.normalize(path.posix.join(path.posix.dirname(file), relative))),
+          `${file} -> ${target}`,
+        ).toBe(true);
       }
     }
   });

@@ -1,15 +1,26 @@
 /** A large registry for size and load checks, built from a fixed seed with defineEvent + zod. */
 import { z } from "zod";
-import { defineEvent, defineRegistry, type Registry } from "../../src/registry/define.ts";
-import type { CatalogLinks } from "../../src/codegen/catalog/links.ts";
 import { seededRandom as seeded } from "../../bench/synthetic.ts";
+import type { CatalogLinks } from "../../src/codegen/catalog/links.ts";
+import { defineEvent, defineRegistry, type Registry } from "../../src/registry/define.ts";
 
 const NOUNS = ["account", "invoice", "order", "shipment", "ticket", "report", "widget", "session", "payout", "review"];
-const VERBS = ["created", "updated", "deleted", "approved", "rejected", "archived", "shipped", "opened", "closed", "synced"];
+const VERBS = [
+  "created",
+  "updated",
+  "deleted",
+  "approved",
+  "rejected",
+  "archived",
+  "shipped",
+  "opened",
+  "closed",
+  "synced",
+];
 
 export function syntheticRegistry(count: number, seed = 42): { registry: Registry; links: CatalogLinks } {
   const random = seeded(seed);
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const field = (): z.ZodType =>
     pick([
       () => z.string().min(1),

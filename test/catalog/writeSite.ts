@@ -5,7 +5,10 @@ import { pathToFileURL } from "node:url";
 
 export const OUTPUT = path.resolve("test-output/catalog");
 
-export function writeSite(name: string, files: Map<string, string>): { dir: string; url: (file: string) => string; bytes: number } {
+export function writeSite(
+  name: string,
+  files: Map<string, string>,
+): { dir: string; url: (file: string) => string; bytes: number } {
   const dir = path.join(OUTPUT, name);
   rmSync(dir, { recursive: true, force: true });
   let bytes = 0;

@@ -52,10 +52,18 @@ export default defineConfig({
 
   test("reads evreg.config.json, and an explicit --config path from another folder", async () => {
     const dir = await tempDir("config");
-    await writeFile(path.join(dir, "evreg.config.json"), JSON.stringify({ out: "gen", runtime: { store: "redis://127.0.0.1:6379/2" } }));
-    expect((await loadConfig(dir)).config).toEqual({ out: path.join(dir, "gen"), runtime: { store: "redis://127.0.0.1:6379/2" } });
+    await writeFile(
+      path.join(dir, "evreg.config.json"),
+      JSON.stringify({ out: "gen", runtime: { store: "redis://127.0.0.1:6379/2" } }),
+    );
+    expect((await loadConfig(dir)).config).toEqual({
+      out: path.join(dir, "gen"),
+      runtime: { store: "redis://127.0.0.1:6379/2" },
+    });
     const other = await tempDir("config-cwd");
-    expect((await loadConfig(other, path.relative(other, path.join(dir, "evreg.config.json")))).config.out).toBe(path.join(dir, "gen"));
+    expect((await loadConfig(other, path.relative(other, path.join(dir, "evreg.config.json")))).config.out).toBe(
+      path.join(dir, "gen"),
+    );
   });
 
   test("the first of the known names wins when several exist", async () => {
@@ -98,11 +106,31 @@ describe("parseConfig: unknown keys name the closest known key", () => {
     ["compat", { compat: { mdoe: "FULL" } }, "compat.mdoe: unknown key", 'did you mean "mode"?'],
     ["runtime", { runtime: { stores: "memory" } }, "runtime.stores: unknown key", 'did you mean "store"?'],
     ["serve", { serve: { prot: 1 } }, "serve.prot: unknown key", 'did you mean "port"?'],
-    ["serve, camel case", { serve: { eventkeyfile: "k" } }, "serve.eventkeyfile: unknown key", 'did you mean "eventKeyFile"?'],
+    [
+      "serve, camel case",
+      { serve: { eventkeyfile: "k" } },
+      "serve.eventkeyfile: unknown key",
+      'did you mean "eventKeyFile"?',
+    ],
     ["a key written at the wrong level", { rules: {} }, "rules: unknown key", 'move it: "rules" belongs in lint.rules'],
-    ["a key far from every known one", { colour: true }, "colour: unknown key", "remove it or use one of the known keys here: schemas, out"],
-    ["lint override", { lint: { overrides: [{ events: ["a/b.c"], rules: {}, rule: {} }] } }, "lint.overrides[0].rule: unknown key", 'did you mean "rules"?'],
-    ["rule id", { lint: { rules: { "name/past-tens": "error" } } }, "lint.rules.name/past-tens: unknown rule", 'did you mean "name/past-tense"?'],
+    [
+      "a key far from every known one",
+      { colour: true },
+      "colour: unknown key",
+      "remove it or use one of the known keys here: schemas, out",
+    ],
+    [
+      "lint override",
+      { lint: { overrides: [{ events: ["a/b.c"], rules: {}, rule: {} }] } },
+      "lint.overrides[0].rule: unknown key",
+      'did you mean "rules"?',
+    ],
+    [
+      "rule id",
+      { lint: { rules: { "name/past-tens": "error" } } },
+      "lint.rules.name/past-tens: unknown rule",
+      'did you mean "name/past-tense"?',
+    ],
     [
       "rule id in an override",
       { lint: { overrides: [{ events: ["a/b.c"], rules: { "code/unknown-evnt": "off" } }] } },
@@ -118,7 +146,11 @@ describe("parseConfig: unknown keys name the closest known key", () => {
 
   test("every unknown key is reported, not just the first", async () => {
     const issues = await configIssues({ schema: "a", outt: "b", lint: { pathz: [] } });
-    expect(issues.map((issue) => issue.message).sort()).toEqual(["lint.pathz: unknown key", "outt: unknown key", "schema: unknown key"]);
+    expect(issues.map((issue) => issue.message).sort()).toEqual([
+      "lint.pathz: unknown key",
+      "outt: unknown key",
+      "schema: unknown key",
+    ]);
   });
 });
 
@@ -127,7 +159,11 @@ describe("parseConfig: values", () => {
     ["a compatibility mode", { compat: { mode: "BACKWARDS" } }, /^compat\.mode: /],
     ["a rule severity", { lint: { rules: { "name/case": "fatal" } } }, /^lint\.rules\.name\/case: /],
     ["a lint format", { lint: { format: "sarif" } }, /^lint\.format: /],
-    ["a store", { runtime: { store: "postgres://db" } }, /^runtime\.store: use "memory", "sqlite:FILE" or a redis:\/\/ URL/],
+    [
+      "a store",
+      { runtime: { store: "postgres://db" } },
+      /^runtime\.store: use "memory", "sqlite:FILE" or a redis:\/\/ URL/,
+    ],
     ["a port", { serve: { port: 70000 } }, /^serve\.port: /],
     ["an upstream URL", { serve: { upstream: "ftp://example.com" } }, /^serve\.upstream: /],
     ["lint paths", { lint: { paths: "src" } }, /^lint\.paths: /],
@@ -148,7 +184,20 @@ describe("parseConfig: values", () => {
   });
 
   test("any JSON value either parses or is a ConfigError with Issues (never a crash)", () => {
-    const keys = fc.constantFrom("schemas", "out", "lint", "compat", "runtime", "serve", "paths", "rules", "mode", "store", "port", "x");
+    const keys = fc.constantFrom(
+      "schemas",
+      "out",
+      "lint",
+      "compat",
+      "runtime",
+      "serve",
+      "paths",
+      "rules",
+      "mode",
+      "store",
+      "port",
+      "x",
+    );
     const value = fc.letrec((tie) => ({
       node: fc.oneof(
         { depthSize: "small" },

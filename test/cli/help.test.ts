@@ -21,7 +21,9 @@ async function evreg(...args: string[]): Promise<string> {
 
 /** Command names from the "Commands:" section of `evreg --help`. */
 const commandsIn = (help: string): string[] =>
-  [...(help.split("Commands:")[1] ?? "").matchAll(/^ {2}([a-z][\w-]*)/gm)].map((match) => match[1] ?? "").filter((name) => name !== "help");
+  [...(help.split("Commands:")[1] ?? "").matchAll(/^ {2}([a-z][\w-]*)/gm)]
+    .map((match) => match[1] ?? "")
+    .filter((name) => name !== "help");
 
 const hasExample = (help: string) => /Examples?:\n {2}evreg /.test(help);
 
@@ -33,7 +35,8 @@ describe("evreg --help and --version", () => {
 
   test("the top-level help lists the global flags and an example", async () => {
     const help = await evreg("--help");
-    for (const flag of ["--config <file>", "--schemas <file>", "--out <dir>", "--debug", "--version"]) expect(help).toContain(flag);
+    for (const flag of ["--config <file>", "--schemas <file>", "--out <dir>", "--debug", "--version"])
+      expect(help).toContain(flag);
     expect(hasExample(help)).toBe(true);
   });
 

@@ -25,7 +25,9 @@ async function init(cwd: string, options: Partial<InitOptions> = {}): Promise<Ru
     },
     debug: false,
   };
-  const code = await runCommand(io, () => initApp(cwd, "schemas/index.ts", "generated", { lint: ["src"], ...options }, io.out));
+  const code = await runCommand(io, () =>
+    initApp(cwd, "schemas/index.ts", "generated", { lint: ["src"], ...options }, io.out),
+  );
   return { code, ...printed };
 }
 
@@ -99,7 +101,9 @@ describe("evreg init", () => {
   });
 
   test("keeps the package.json indentation", async () => {
-    const dir = await appDir(`{\n\t"name": "tabs",\n\t"dependencies": {\n\t\t"zod": "^4.0.0",\n\t\t"inngest": "^4.0.0"\n\t}\n}\n`);
+    const dir = await appDir(
+      `{\n\t"name": "tabs",\n\t"dependencies": {\n\t\t"zod": "^4.0.0",\n\t\t"inngest": "^4.0.0"\n\t}\n}\n`,
+    );
     const run = await init(dir);
     expect(run.out).not.toContain("npm install");
     expect(await readFile(path.join(dir, "package.json"), "utf8")).toMatch(/^\{\n\t"name": "tabs",\n\t"dependencies"/);

@@ -4,9 +4,15 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, test } from "vitest";
 import { catalogLinksFromScan } from "../../src/cli/catalog.ts";
-import { findStaleFiles, planGeneratedFiles, planOutput, schemaFilePath, writeGeneratedFiles } from "../../src/codegen/generate.ts";
-import { scanProject } from "../../src/lint/scan.ts";
+import {
+  findStaleFiles,
+  planGeneratedFiles,
+  planOutput,
+  schemaFilePath,
+  writeGeneratedFiles,
+} from "../../src/codegen/generate.ts";
 import { loadRegistry, type Registry } from "../../src/index.ts";
+import { scanProject } from "../../src/lint/scan.ts";
 import { repoRoot, tempDir } from "../support/temp.ts";
 
 const run = promisify(execFile);

@@ -46,7 +46,11 @@ async function evregInProcess(...args: string[]): Promise<{ code: number; stderr
 
 describe("evreg compat", () => {
   const old = json("old.json", { type: "object", properties: { a: { type: "string", maxLength: 10 } } });
-  const narrower = json("new.json", { type: "object", properties: { a: { type: "string", maxLength: 5 } }, required: ["a"] });
+  const narrower = json("new.json", {
+    type: "object",
+    properties: { a: { type: "string", maxLength: 5 } },
+    required: ["a"],
+  });
 
   it("prints the JSON contract and exits 1 when incompatible", async () => {
     const result = await evreg("compat", old, narrower, "--mode", "BACKWARD", "--format", "json");
@@ -54,8 +58,18 @@ describe("evreg compat", () => {
     expect(JSON.parse(result.stdout)).toEqual({
       compatible: false,
       changes: [
-        { kind: "MAX_LENGTH_DECREASED", path: "/properties/a/maxLength", compatible: false, message: "maxLength decreased: 10 -> 5" },
-        { kind: "REQUIRED_PROPERTY_ADDED", path: "/required/a", compatible: false, message: 'a property became required: "a"' },
+        {
+          kind: "MAX_LENGTH_DECREASED",
+          path: "/properties/a/maxLength",
+          compatible: false,
+          message: "maxLength decreased: 10 -> 5",
+        },
+        {
+          kind: "REQUIRED_PROPERTY_ADDED",
+          path: "/required/a",
+          compatible: false,
+          message: 'a property became required: "a"',
+        },
       ],
     });
   });
@@ -72,7 +86,11 @@ describe("evreg compat", () => {
     ["a file that is not a schema", () => json("array.json", [1, 2]), /object or a boolean/],
     ["a missing file", () => path.join(dir, "missing.json"), /does not exist/],
     ["an unresolvable $ref", () => json("ref.json", { $ref: "#/$defs/nowhere" }), /does not resolve/],
-    ["a $ref cycle", () => json("cycle.json", { $defs: { a: { $ref: "#/$defs/b" }, b: { $ref: "#/$defs/a" } }, $ref: "#/$defs/a" }), /loops back/],
+    [
+      "a $ref cycle",
+      () => json("cycle.json", { $defs: { a: { $ref: "#/$defs/b" }, b: { $ref: "#/$defs/a" } }, $ref: "#/$defs/a" }),
+      /loops back/,
+    ],
   ])("exits 2 on %s, without a stack trace", async (_title, make, message) => {
     const result = await evregInProcess("compat", make(), old);
     expect(result.code).toBe(2);

@@ -1,22 +1,41 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createValidatorAjv } from "../../src/codegen/ajv.ts";
 import { diffSchemas } from "../../src/compat/diff.ts";
 import { checkCompatibility } from "../../src/compat/verdict.ts";
-import { createValidatorAjv } from "../../src/codegen/ajv.ts";
 
 type Schema = Record<string, unknown>;
 const KEYS = ["a", "b", "c"] as const;
 
 // Bounds or an enum, never both, so every generated schema accepts some value.
 const stringSchema = fc.oneof(
-  fc.record({ type: fc.constant("string"), minLength: fc.integer({ min: 0, max: 4 }), maxLength: fc.integer({ min: 4, max: 10 }) }, { requiredKeys: ["type"] }),
-  fc.record({ type: fc.constant("string"), enum: fc.uniqueArray(fc.constantFrom("x", "yy", "zzzz", "wwwww"), { minLength: 1 }) }),
+  fc.record(
+    {
+      type: fc.constant("string"),
+      minLength: fc.integer({ min: 0, max: 4 }),
+      maxLength: fc.integer({ min: 4, max: 10 }),
+    },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record({
+    type: fc.constant("string"),
+    enum: fc.uniqueArray(fc.constantFrom("x", "yy", "zzzz", "wwwww"), { minLength: 1 }),
+  }),
 );
 const numberSchema = fc.record(
-  { type: fc.constantFrom("number", "integer"), minimum: fc.integer({ min: -5, max: 5 }), maximum: fc.integer({ min: 5, max: 15 }) },
+  {
+    type: fc.constantFrom("number", "integer"),
+    minimum: fc.integer({ min: -5, max: 5 }),
+    maximum: fc.integer({ min: 5, max: 15 }),
+  },
   { requiredKeys: ["type"] },
 );
-const leafSchema: fc.Arbitrary<Schema> = fc.oneof(stringSchema, numberSchema, fc.constant({ type: "boolean" }), fc.constant({ type: ["string", "null"] }));
+const leafSchema: fc.Arbitrary<Schema> = fc.oneof(
+  stringSchema,
+  numberSchema,
+  fc.constant({ type: "boolean" }),
+  fc.constant({ type: ["string", "null"] }),
+);
 const objectSchema: fc.Arbitrary<Schema> = fc
   .record({
     properties: fc.dictionary(fc.constantFrom(...KEYS), leafSchema, { maxKeys: 3 }),
@@ -29,12 +48,20 @@ const objectSchema: fc.Arbitrary<Schema> = fc
     required: required.filter((key) => key in properties),
     ...(closed ? { additionalProperties: false } : {}),
   }));
-const schemaArb = fc.oneof(leafSchema, objectSchema, leafSchema.map((items) => ({ type: "array", items, maxItems: 3 })));
+const schemaArb = fc.oneof(
+  leafSchema,
+  objectSchema,
+  leafSchema.map((items) => ({ type: "array", items, maxItems: 3 })),
+);
 
 /** Edits that only let more data in (BACKWARD-safe under strict set semantics). */
 function relax(schema: Schema, pick: number): Schema {
   const copy = structuredClone(schema);
-  const keys = Object.keys(copy).filter((key) => ["minLength", "maxLength", "enum", "minimum", "maximum", "required", "additionalProperties", "maxItems"].includes(key));
+  const keys = Object.keys(copy).filter((key) =>
+    ["minLength", "maxLength", "enum", "minimum", "maximum", "required", "additionalProperties", "maxItems"].includes(
+      key,
+    ),
+  );
   const key = keys[pick % Math.max(keys.length, 1)];
   if (key === "required") copy.required = [];
   else if (key) delete copy[key];
@@ -90,14 +117,23 @@ describe("diff properties", () => {
   it("agrees with ajv: when BACKWARD holds, every sampled value valid under old is valid under new", () => {
     fc.assert(
       fc.property(
-        schemaArb.chain((old) => fc.tuple(fc.constant(old), fc.oneof(schemaArb, fc.nat().map((pick) => relax(old, pick))))),
+        schemaArb.chain((old) =>
+          fc.tuple(
+            fc.constant(old),
+            fc.oneof(
+              schemaArb,
+              fc.nat().map((pick) => relax(old, pick)),
+            ),
+          ),
+        ),
         fc.array(valueArb, { minLength: 10, maxLength: 30 }),
         ([old, next], values) => {
           const verdict = checkCompatibility(next, [old], "BACKWARD").compatible;
           if (!verdict) return;
           const oldValid = validatorOf(old);
           const newValid = validatorOf(next);
-          for (const value of values) if (oldValid(value)) expect(newValid(value), JSON.stringify({ old, next, value })).toBe(true);
+          for (const value of values)
+            if (oldValid(value)) expect(newValid(value), JSON.stringify({ old, next, value })).toBe(true);
         },
       ),
       { numRuns: 150 },

@@ -7,7 +7,10 @@ import { type CompatibilityMode, defineEvent, defineRegistry } from "../../src/r
 
 const base = { orderId: z.string(), amount: z.number().int() };
 
-function registryOf(versions: { v: string; data: z.ZodObject }[], compatibility: CompatibilityMode = "FULL_TRANSITIVE") {
+function registryOf(
+  versions: { v: string; data: z.ZodObject }[],
+  compatibility: CompatibilityMode = "FULL_TRANSITIVE",
+) {
   const event = defineEvent({ name: "shop/order.placed", compatibility, versions });
   return defineRegistry({ app: "test", events: [event] });
 }
@@ -17,7 +20,12 @@ const rules = (issues: { rule: string }[]) => issues.map((issue) => issue.rule);
 describe("checkRegistry: modes between versions", () => {
   it.each([
     ["optional field added to z.object", z.object({ ...base, note: z.string().optional() }), "FULL_TRANSITIVE", []],
-    ["field with a default added to z.object", z.object({ ...base, note: z.string().default("") }), "FULL_TRANSITIVE", []],
+    [
+      "field with a default added to z.object",
+      z.object({ ...base, note: z.string().default("") }),
+      "FULL_TRANSITIVE",
+      [],
+    ],
     ["required field added", z.object({ ...base, note: z.string() }), "FULL_TRANSITIVE", ["REQUIRED_PROPERTY_ADDED"]],
     ["required field added under FORWARD", z.object({ ...base, note: z.string() }), "FORWARD", []],
     ["required field added under NONE", z.object({ ...base, note: z.string() }), "NONE", []],
@@ -26,7 +34,15 @@ describe("checkRegistry: modes between versions", () => {
   ] as const)("%s", (_title, next, mode, kinds) => {
     const first = z.object({ ...base, note: z.string().optional() });
     const start = _title.includes("removed") ? first : z.object(base);
-    const issues = checkRegistry(registryOf([{ v: "1.0.0", data: start }, { v: "1.1.0", data: next }], mode));
+    const issues = checkRegistry(
+      registryOf(
+        [
+          { v: "1.0.0", data: start },
+          { v: "1.1.0", data: next },
+        ],
+        mode,
+      ),
+    );
     expect(issues.map((issue) => issue.message.match(/: ([A-Z_]+)/)?.[1])).toEqual(kinds);
     for (const issue of issues) {
       expect(issue.rule).toBe("compat/breaking-change");
@@ -38,7 +54,12 @@ describe("checkRegistry: modes between versions", () => {
   });
 
   it("names the data path and the fix for a required field", () => {
-    const [issue] = checkRegistry(registryOf([{ v: "1.0.0", data: z.object(base) }, { v: "1.1.0", data: z.object({ ...base, note: z.string() }) }]));
+    const [issue] = checkRegistry(
+      registryOf([
+        { v: "1.0.0", data: z.object(base) },
+        { v: "1.1.0", data: z.object({ ...base, note: z.string() }) },
+      ]),
+    );
     expect(issue?.path).toBe("/properties/data/required/note");
     expect(issue?.message).toContain("at data.note");
     expect(issue?.fix).toContain("make it optional");
@@ -47,9 +68,17 @@ describe("checkRegistry: modes between versions", () => {
 
   it("z.strictObject readers are closed: a new optional field breaks FORWARD", () => {
     const issues = checkRegistry(
-      registryOf([{ v: "1.0.0", data: z.strictObject(base) }, { v: "1.1.0", data: z.strictObject({ ...base, note: z.string().optional() }) }], "FORWARD"),
+      registryOf(
+        [
+          { v: "1.0.0", data: z.strictObject(base) },
+          { v: "1.1.0", data: z.strictObject({ ...base, note: z.string().optional() }) },
+        ],
+        "FORWARD",
+      ),
     );
-    expect(issues.map((issue) => issue.message.match(/: ([A-Z_]+)/)?.[1])).toEqual(["PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL"]);
+    expect(issues.map((issue) => issue.message.match(/: ([A-Z_]+)/)?.[1])).toEqual([
+      "PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL",
+    ]);
     expect(issues[0]?.fix).toContain("z.object");
   });
 
@@ -57,7 +86,10 @@ describe("checkRegistry: modes between versions", () => {
     const versions = [
       { v: "1.0.0", data: z.object({ orderId: z.string() }) },
       { v: "1.1.0", data: z.object({ orderId: z.string(), note: z.string().optional() }) },
-      { v: "1.2.0", data: z.object({ orderId: z.string(), note: z.string().optional(), amount: z.number().optional() }) },
+      {
+        v: "1.2.0",
+        data: z.object({ orderId: z.string(), note: z.string().optional(), amount: z.number().optional() }),
+      },
       { v: "1.3.0", data: z.object({ orderId: z.string().max(5), note: z.string().optional() }) },
     ];
     const transitive = checkRegistry(registryOf(versions, "BACKWARD_TRANSITIVE"));
@@ -74,7 +106,9 @@ describe("checkRegistry: the lockfile", () => {
 
   it("passes when nothing published changed", () => {
     expect(checkRegistry(registryOf([v1]), locked)).toEqual([]);
-    expect(checkRegistry(registryOf([v1, { v: "1.1.0", data: z.object({ ...base, note: z.string().optional() }) }]), locked)).toEqual([]);
+    expect(
+      checkRegistry(registryOf([v1, { v: "1.1.0", data: z.object({ ...base, note: z.string().optional() }) }]), locked),
+    ).toEqual([]);
   });
 
   it("fails when a published version was edited, showing the diff", () => {
@@ -91,8 +125,13 @@ describe("checkRegistry: the lockfile", () => {
   });
 
   it("fails when a published version or event vanished", () => {
-    const other = defineRegistry({ app: "test", events: [defineEvent({ name: "shop/cart.created", data: z.object({}) })] });
-    expect(rules(checkRegistry(registryOf([{ v: "1.1.0", data: z.object(base) }]), locked))).toContain("compat/version-vanished");
+    const other = defineRegistry({
+      app: "test",
+      events: [defineEvent({ name: "shop/cart.created", data: z.object({}) })],
+    });
+    expect(rules(checkRegistry(registryOf([{ v: "1.1.0", data: z.object(base) }]), locked))).toContain(
+      "compat/version-vanished",
+    );
     const gone = checkRegistry(other, locked);
     expect(rules(gone)).toEqual(["compat/version-vanished"]);
     expect(gone[0]?.message).toContain("shop/order.placed");
@@ -121,7 +160,11 @@ describe("checkRegistry: the lockfile", () => {
     expect(locked.events["shop/order.placed"]?.["1.0.0"]?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it.each([["{nope"], ["[]"], ['{"lockfileVersion":1,"events":{"a":{"1.0.0":{}}}}']])("rejects a bad lockfile %s", (text) => {
+  it.each([
+    ["{nope"],
+    ["[]"],
+    ['{"lockfileVersion":1,"events":{"a":{"1.0.0":{}}}}'],
+  ])("rejects a bad lockfile %s", (text) => {
     expect(() => parseLockfile(text, "lock.json")).toThrow(CompatibilityError);
   });
 });

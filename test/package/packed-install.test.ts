@@ -25,14 +25,23 @@ interface Result {
   stderr: string;
 }
 
-async function sh(command: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Result> {
+async function sh(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<Result> {
   try {
     const options = { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1", ...env } };
     const { stdout, stderr } = await exec(command, [...args], options);
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === "number" ? failed.code : 1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? String(error) };
+    return {
+      code: typeof failed.code === "number" ? failed.code : 1,
+      stdout: failed.stdout ?? "",
+      stderr: failed.stderr ?? String(error),
+    };
   }
 }
 
@@ -43,7 +52,9 @@ function ok(result: Result): Result {
 }
 
 const versionOf = (name: string) =>
-  readFile(path.join(repoRoot, "node_modules", name, "package.json"), "utf8").then((text) => (JSON.parse(text) as { version: string }).version);
+  readFile(path.join(repoRoot, "node_modules", name, "package.json"), "utf8").then(
+    (text) => (JSON.parse(text) as { version: string }).version,
+  );
 
 let work: string;
 let stage: string;
@@ -66,13 +77,19 @@ async function buildAndPack(): Promise<string> {
 /** The app's own dependencies first, from the npm cache, while evreg builds. */
 async function createApp(): Promise<void> {
   await mkdir(path.join(app, "src"), { recursive: true });
-  await writeFile(path.join(app, "package.json"), `${JSON.stringify({ name: "shop", private: true, type: "module" }, null, 2)}\n`);
-  const pinned = await Promise.all(["inngest", "zod", "typescript", "@types/node"].map(async (name) => `${name}@${await versionOf(name)}`));
+  await writeFile(
+    path.join(app, "package.json"),
+    `${JSON.stringify({ name: "shop", private: true, type: "module" }, null, 2)}\n`,
+  );
+  const pinned = await Promise.all(
+    ["inngest", "zod", "typescript", "@types/node"].map(async (name) => `${name}@${await versionOf(name)}`),
+  );
   ok(await sh(npm, ["install", "--ignore-scripts", ...offline, ...pinned], app));
 }
 
 const evreg = (...args: string[]) => sh(npm, ["exec", "--offline", "--", "evreg", ...args], app);
-const tsc = (...args: string[]) => sh(process.execPath, [path.join(app, "node_modules/typescript/bin/tsc"), ...args], app);
+const tsc = (...args: string[]) =>
+  sh(process.execPath, [path.join(app, "node_modules/typescript/bin/tsc"), ...args], app);
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), "evreg-packed-"));
@@ -120,17 +137,28 @@ describe("the published package", () => {
 
   test("ships dist/ and the CLI, not the TypeScript sources or tests", async () => {
     const listed = ok(await sh("tar", ["-tzf", tarball], work)).stdout.split("\n");
-    expect(listed).toEqual(expect.arrayContaining(["package/bin/evreg.js", "package/dist/index.js", "package/dist/index.d.ts", "package/dist/cli/main.js"]));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        "package/bin/evreg.js",
+        "package/dist/index.js",
+        "package/dist/index.d.ts",
+        "package/dist/cli/main.js",
+      ]),
+    );
     expect(listed.filter((file) => /^package\/(src|test|schemas|generated)\//.test(file))).toEqual([]);
   });
 });
 
 describe("a new app", () => {
   test("evreg init, generate, lint and check work through npx, and the typed client compiles", async () => {
-    expect(ok(await evreg("--version")).stdout.trim()).toBe(JSON.parse(await readFile(path.join(repoRoot, "package.json"), "utf8")).version);
+    expect(ok(await evreg("--version")).stdout.trim()).toBe(
+      JSON.parse(await readFile(path.join(repoRoot, "package.json"), "utf8")).version,
+    );
     expect(ok(await evreg("init")).stdout).toContain("created schemas/index.ts");
     expect((await evreg("init")).code).toBe(2);
-    expect(JSON.parse(await readFile(path.join(app, "package.json"), "utf8")).scripts).toMatchObject({ "evreg:generate": "evreg generate" });
+    expect(JSON.parse(await readFile(path.join(app, "package.json"), "utf8")).scripts).toMatchObject({
+      "evreg:generate": "evreg generate",
+    });
 
     expect(ok(await evreg("generate")).stdout).toContain("to generated/ (1 events)");
     await writeFile(
@@ -155,7 +183,15 @@ export const welcome = inngest.createFunction({ id: "welcome", triggers: [user.s
       path.join(app, "tsconfig.json"),
       `${JSON.stringify(
         {
-          compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true, types: ["node"] },
+          compilerOptions: {
+            target: "ES2022",
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            types: ["node"],
+          },
           include: ["src", "schemas", "generated", "evreg.config.ts"],
         },
         null,
@@ -163,6 +199,9 @@ export const welcome = inngest.createFunction({ id: "welcome", triggers: [user.s
       )}\n`,
     );
     ok(await tsc("-p", "tsconfig.json"));
+    // The catalog draws producers and consumers from the code in lint.paths: new sends change it.
+    expect((await evreg("generate", "--check")).stderr).toContain("changed: generated/catalog/index.html");
+    ok(await evreg("generate"));
     ok(await evreg("generate", "--check"));
     ok(await evreg("lint"));
     ok(await evreg("check"));
@@ -179,7 +218,9 @@ user.signupCompleted.create({ userId: "u", plan: "pro" });
     );
     const misuse = await tsc("-p", "tsconfig.json");
     expect(misuse.code).not.toBe(0);
-    const errorLines = [...misuse.stdout.matchAll(/src\/misuse\.ts\((\d+),\d+\): error/g)].map((match) => Number(match[1]));
+    const errorLines = [...misuse.stdout.matchAll(/src\/misuse\.ts\((\d+),\d+\): error/g)].map((match) =>
+      Number(match[1]),
+    );
     expect([...new Set(errorLines)].sort()).toEqual([4, 5, 6]);
     expect(misuse.stdout).not.toMatch(/src\/app\.ts|generated\/|schemas\//);
   }, 240_000);
@@ -188,7 +229,10 @@ user.signupCompleted.create({ userId: "u", plan: "pro" });
     const schemas = path.join(app, "schemas/index.ts");
     const original = await readFile(schemas, "utf8");
     try {
-      await writeFile(schemas, original.replace("user-signup-completed-${userId}", "user-signup-completed-${accountId}"));
+      await writeFile(
+        schemas,
+        original.replace("user-signup-completed-${userId}", "user-signup-completed-${accountId}"),
+      );
       const failed = await evreg("generate");
       expect(failed.code).toBe(2);
       expect(failed.stderr).toMatch(/schemas\/index\.ts:\d+:\d+/);
@@ -206,7 +250,7 @@ user.signupCompleted.create({ userId: "u", plan: "pro" });
       await writeFile(config, original.replace("compat:", "compt:"));
       const failed = await evreg("generate");
       expect(failed.code).toBe(2);
-      expect(failed.stderr).toContain('compt: unknown key');
+      expect(failed.stderr).toContain("compt: unknown key");
       expect(failed.stderr).toContain('did you mean "compat"?');
     } finally {
       await writeFile(config, original);
@@ -224,12 +268,19 @@ export async function resolve(specifier, context, next) {
 }
 `,
     );
-    await writeFile(path.join(app, "register.mjs"), 'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n');
+    await writeFile(
+      path.join(app, "register.mjs"),
+      'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n',
+    );
     /** Every module URL resolved while importing `entry` in a fresh Node process. */
     const resolvedBy = async (entry: string) => {
       const log = path.join(work, `resolved-${entry.replace("/", "-")}.txt`);
       const script = `await import(${JSON.stringify(entry)});`;
-      ok(await sh(process.execPath, ["--import", "./register.mjs", "--input-type=module", "-e", script], app, { RESOLVED_LOG: log }));
+      ok(
+        await sh(process.execPath, ["--import", "./register.mjs", "--input-type=module", "-e", script], app, {
+          RESOLVED_LOG: log,
+        }),
+      );
       return readFile(log, "utf8");
     };
     const runtime = await resolvedBy("evreg/runtime");

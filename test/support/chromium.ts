@@ -38,7 +38,9 @@ export function chromiumExecutable(): string {
     try {
       execFileSync("sh", ["-c", `${INSTALL} >/dev/null`], { stdio: ["ignore", "ignore", "pipe"], timeout: 600_000 });
     } catch (error) {
-      throw new Error(`Installing Chromium failed (${(error as Error).message.split("\n")[0]}); run as root: ${INSTALL}`);
+      throw new Error(
+        `Installing Chromium failed (${(error as Error).message.split("\n")[0]}); run as root: ${INSTALL}`,
+      );
     }
     const installed = found();
     if (installed) return installed;

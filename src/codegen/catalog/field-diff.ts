@@ -99,7 +99,10 @@ function fieldChanges(older: FieldRow, newer: FieldRow): FieldChange[] {
         : oldValues
           ? "widened"
           : "narrowed";
-    push(effect, `allowed values ${oldValues ? oldValues.map(show).join(", ") : "any"} → ${newValues ? newValues.map(show).join(", ") : "any"}`);
+    push(
+      effect,
+      `allowed values ${oldValues ? oldValues.map(show).join(", ") : "any"} → ${newValues ? newValues.map(show).join(", ") : "any"}`,
+    );
   }
   for (const keyword of [...LOWER_BOUNDS, ...UPPER_BOUNDS, ...EXACT]) {
     const before = older.constraints[keyword];

@@ -66,7 +66,9 @@ function unionBranches(schema: Schema): { branches: Schema[]; nullable: boolean 
 function typesOf(schema: Schema): string[] {
   if (Array.isArray(schema.enum) || "const" in schema) {
     const values = Array.isArray(schema.enum) ? schema.enum : [schema.const];
-    return [...new Set(values.map((value) => (value === null ? "null" : Array.isArray(value) ? "array" : typeof value)))].sort();
+    return [
+      ...new Set(values.map((value) => (value === null ? "null" : Array.isArray(value) ? "array" : typeof value))),
+    ].sort();
   }
   if (typeof schema.type === "string") return [schema.type];
   if (Array.isArray(schema.type)) return [...(schema.type as string[])].sort();
@@ -126,7 +128,9 @@ export function schemaFields(schema: Schema): FieldRow[] {
       visit(node.items as Schema, `${path}[]`, true, new Set([...trail, node]));
     }
     const prefix = node.prefixItems as Schema[] | undefined;
-    prefix?.forEach((item, index) => visit(item, `${path}[${index}]`, true, new Set([...trail, node])));
+    for (const [index, item] of (prefix ?? []).entries()) {
+      visit(item, `${path}[${index}]`, true, new Set([...trail, node]));
+    }
   };
   visit(schema, "", true, new Set([schema]));
   return rows;

@@ -3,8 +3,9 @@
  * Built from CatalogLinks, laid out with elkjs (layered) at generation time, and written as a
  * static SVG, so the page needs no script and no network to show it.
  */
-import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
+
 import ElkModule from "elkjs/lib/elk.bundled.js";
+import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import { escapeHtml } from "./html.ts";
 import type { CatalogLinks } from "./links.ts";
 

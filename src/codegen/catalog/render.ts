@@ -7,7 +7,7 @@
 import { type EventDefinition, fillIdTemplate, type Registry } from "../../registry/define.ts";
 import { systemRegistry } from "../../registry/system.ts";
 import { exampleEnvelope } from "./example.ts";
-import { diffVersions, changeAllowed, type VersionDiff } from "./field-diff.ts";
+import { changeAllowed, diffVersions, type VersionDiff } from "./field-diff.ts";
 import { describeConstraints, type FieldRow, schemaFields } from "./fields.ts";
 import { buildFanOutGraph, type FanOutGraph, neighbourhood, renderGraphSvg } from "./graph.ts";
 import { CATALOG_CSS, CATALOG_JS, escapeHtml, escapeText, page } from "./html.ts";
@@ -44,7 +44,10 @@ export async function renderCatalog(registry: Registry, options: CatalogOptions 
   const system = options.system === false ? [] : systemRegistry.events.filter((event) => !ownNames.has(event.name));
   const all = [...own, ...system.map((event) => ({ event, system: true }))];
   const slugs = uniqueSlugs(all.map(({ event }) => event.name));
-  const entries: CatalogEvent[] = all.map((entry) => ({ ...entry, file: `events/${slugs.get(entry.event.name)}.html` }));
+  const entries: CatalogEvent[] = all.map((entry) => ({
+    ...entry,
+    file: `events/${slugs.get(entry.event.name)}.html`,
+  }));
   const byName = new Map(entries.map((entry) => [entry.event.name, entry]));
   const graph = buildFanOutGraph(links, (name) => byName.has(name));
   const hrefFrom = (root: string) => (name: string) => {
@@ -115,7 +118,11 @@ ${system.length ? domainSection("Inngest system events", system, "system") : ""}
   return page({ title: `${app}: event catalog`, root: "", body, script: true });
 }
 
-async function renderGraphPage(app: string, graph: FanOutGraph, href: (event: string) => string | undefined): Promise<string> {
+async function renderGraphPage(
+  app: string,
+  graph: FanOutGraph,
+  href: (event: string) => string | undefined,
+): Promise<string> {
   const content =
     graph.edges.length === 0
       ? `<p class="notice">No producers or consumers were given, so there is no graph. Build the catalog with source paths: <code>evreg catalog --out DIR --src src/</code>.</p>`
@@ -173,11 +180,18 @@ ${rows}
 </tbody></table>`;
 }
 
-function linksTable(title: string, rows: { file: string; line: number; functionId?: string | undefined }[], withFunction: boolean): string {
+function linksTable(
+  title: string,
+  rows: { file: string; line: number; functionId?: string | undefined }[],
+  withFunction: boolean,
+): string {
   if (rows.length === 0) return "";
   const sorted = [...rows].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
   const body = sorted
-    .map((row) => `<tr>${withFunction ? `<td class="mono">${escapeHtml(row.functionId ?? "")}</td>` : ""}<td class="mono">${escapeHtml(`${row.file}:${row.line}`)}</td></tr>`)
+    .map(
+      (row) =>
+        `<tr>${withFunction ? `<td class="mono">${escapeHtml(row.functionId ?? "")}</td>` : ""}<td class="mono">${escapeHtml(`${row.file}:${row.line}`)}</td></tr>`,
+    )
     .join("\n");
   return `<h3>${title}</h3><table class="links"><thead><tr>${withFunction ? "<th>Function</th>" : ""}<th>Where</th></tr></thead><tbody>
 ${body}
