@@ -9,6 +9,7 @@
 import type { JsonSchema, JsonSchemaObject } from "../registry/json-schema.ts";
 import { canonicalJson, jsonEqual } from "./canonical.ts";
 import {
+  ANNOTATION_KEYWORDS,
   type Dialect,
   deref,
   escapePointer,
@@ -68,23 +69,6 @@ function change(kind: ChangeKind, path: string, backward: boolean, forward: bool
 }
 
 const show = (value: unknown) => (value === undefined ? "none" : JSON.stringify(value));
-
-const CONSTRAINT_FREE = new Set([
-  "$schema",
-  "$id",
-  "id",
-  "$anchor",
-  "$comment",
-  "$defs",
-  "definitions",
-  "title",
-  "description",
-  "default",
-  "examples",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-]);
 
 class SchemaDiffer {
   private readonly active = new Map<object, Set<object>>();
@@ -805,7 +789,7 @@ function sumBranches(located: ObjectLocated): Located[] {
   const keyword = sumKeyword(located.schema);
   if (!keyword) return [located];
   const { [keyword]: branches, ...base } = located.schema;
-  const baseKeys = Object.keys(base).filter((key) => !CONSTRAINT_FREE.has(key));
+  const baseKeys = Object.keys(base).filter((key) => !ANNOTATION_KEYWORDS.has(key));
   // A branch that leads straight back to this schema adds nothing (least fixed point).
   const own = (branches as JsonSchema[]).filter(
     (branch) => deref({ schema: branch, doc: located.doc }, "").schema !== located.schema,
@@ -827,7 +811,7 @@ function productParts(located: ObjectLocated): Located[] {
     schema: part,
     doc: located.doc,
   }));
-  if (Object.keys(base).some((key) => !CONSTRAINT_FREE.has(key))) {
+  if (Object.keys(base).some((key) => !ANNOTATION_KEYWORDS.has(key))) {
     located.doc.bases.set(base, located.doc.bases.get(located.schema) ?? "evreg:/schema.json");
     parts.unshift({ schema: base, doc: located.doc });
   }
@@ -836,7 +820,7 @@ function productParts(located: ObjectLocated): Located[] {
 
 function canMerge(target: JsonSchemaObject, part: JsonSchemaObject): boolean {
   return Object.entries(part).every(([key, value]) => {
-    if (!(key in target) || CONSTRAINT_FREE.has(key)) return true;
+    if (!(key in target) || ANNOTATION_KEYWORDS.has(key)) return true;
     if (key === "required") return true;
     if (key === "properties") return isSchemaObject(value) && isSchemaObject(target.properties);
     if (key === "type") return true;
@@ -846,7 +830,7 @@ function canMerge(target: JsonSchemaObject, part: JsonSchemaObject): boolean {
 
 function mergeInto(target: JsonSchemaObject, part: JsonSchemaObject): JsonSchemaObject {
   for (const [key, value] of Object.entries(part)) {
-    if (CONSTRAINT_FREE.has(key) && key in target) continue;
+    if (ANNOTATION_KEYWORDS.has(key) && key in target) continue;
     if (key === "required" && Array.isArray(target.required))
       target.required = [...new Set([...stringList(target.required), ...stringList(value)])];
     else if (key === "properties" && isSchemaObject(target.properties) && isSchemaObject(value))
@@ -962,7 +946,7 @@ function isTrivial(located: Located): boolean {
   const schema = located.schema;
   if (schema === true) return true;
   if (!isSchemaObject(schema)) return false;
-  return Object.keys(schema).every((key) => CONSTRAINT_FREE.has(key));
+  return Object.keys(schema).every((key) => ANNOTATION_KEYWORDS.has(key));
 }
 
 function explicitValues(schema: JsonSchemaObject): unknown[] | undefined {

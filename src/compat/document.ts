@@ -189,7 +189,8 @@ function resolveReference(located: Located, reference: string, path: string): Js
   return target;
 }
 
-const ANNOTATION_KEYWORDS = new Set([
+/** Keywords that annotate a schema without constraining what it accepts. */
+export const ANNOTATION_KEYWORDS = new Set([
   "$schema",
   "$id",
   "id",
