@@ -7,6 +7,8 @@ import path from "node:path";
 import { codegenRows } from "./codegen.ts";
 import { formatTable, type Row } from "./harness.ts";
 import { benchDir } from "./paths.ts";
+import { runtimeRows } from "./runtime.ts";
+import { scanRows } from "./scan.ts";
 import { startupRows } from "./startup.ts";
 import { agreementRows, sizeRows, validationRows } from "./validation.ts";
 
@@ -29,6 +31,8 @@ export async function runBenchmarks(options: BenchOptions): Promise<number> {
   await section("start-up of a registry's validators", () =>
     startupRows(options, generated.validatorsJs, generated.schemas),
   );
+  await section("runtime: dedup stores vs raw clients, fan-out", () => runtimeRows(options));
+  await section("lint code scan", () => scanRows(options));
   process.stdout.write(`${formatTable(rows)}\n`);
   process.stdout.write(
     `\n${rows.filter((row) => row.pass === false).length} of ${rows.filter((row) => row.pass !== null).length} goals failed; ${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}\n`,

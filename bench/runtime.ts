@@ -1,0 +1,150 @@
+/**
+ * The runtime's own costs, each against the raw alternative in the same run: every dedup store vs
+ * its client doing the same atomic check-and-set (single ids and batches of 100), and the fan-out
+ * of one event to 100 handlers. Redis is a private redis-server on a free localhost port.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
+import type { Redis } from "ioredis";
+import { loadRegistry } from "../src/registry/load.ts";
+import { createRuntime } from "../src/runtime/bus.ts";
+import { redisStore } from "../src/runtime/dedup/redis.ts";
+import { sqliteStore } from "../src/runtime/dedup/sqlite.ts";
+import type { DedupStore } from "../src/runtime/dedup/store.ts";
+import { examplePayloads } from "../test/fixtures/examples.ts";
+import { startRedis } from "../test/support/redis.ts";
+import { median, type Row } from "./harness.ts";
+import type { BenchOptions } from "./main.ts";
+import { repoRoot } from "./paths.ts";
+
+const require = createRequire(import.meta.url);
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Median ops/s of an async operation run `count` times in sequence, over three rounds. */
+async function asyncOpsPerSecond(count: number, operation: (index: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const round = async () => {
+    const start = performance.now();
+    for (let index = 0; index < count; index++) await operation(next++);
+    return (count * 1000) / (performance.now() - start);
+  };
+  await round();
+  return median([await round(), await round(), await round()]);
+}
+
+function ratioRow(name: string, value: number, baseline: string, baselineValue: number, goal = ">= 0.8x"): Row {
+  const ratio = value / baselineValue;
+  return { name, value, unit: "ids/s", baseline, ratio, goal, pass: ratio >= 0.8 };
+}
+
+async function storeRows(
+  label: string,
+  store: DedupStore,
+  raw: { single: (id: string) => Promise<unknown>; batch: (ids: string[]) => Promise<unknown> },
+  count: number,
+): Promise<Row[]> {
+  const ids = (prefix: string, index: number, size: number) =>
+    Array.from({ length: size }, (_, offset) => `${prefix}-${index}-${offset}`);
+  const now = Date.now();
+  const storeSingle = await asyncOpsPerSecond(count, (index) => store.claim([`s-${index}`], now));
+  const rawSingle = await asyncOpsPerSecond(count, (index) => raw.single(`r-${index}`));
+  const batches = Math.max(2, Math.floor(count / 100));
+  const storeBatch = 100 * (await asyncOpsPerSecond(batches, (index) => store.claim(ids("sb", index, 100), now)));
+  const rawBatch = 100 * (await asyncOpsPerSecond(batches, (index) => raw.batch(ids("rb", index, 100))));
+  return [
+    ratioRow(`dedup ${label}: one id per claim`, storeSingle, `raw ${label} client`, rawSingle),
+    ratioRow(`dedup ${label}: batches of 100`, storeBatch, `raw ${label} client`, rawBatch),
+  ];
+}
+
+async function sqliteRows(count: number): Promise<Row[]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "evreg-bench-sqlite-"));
+  const store = sqliteStore(path.join(dir, "store.db"));
+  const Database = require("better-sqlite3") as typeof BetterSqlite3;
+  const db = new Database(path.join(dir, "raw.db"));
+  db.pragma("journal_mode = WAL");
+  db.exec("CREATE TABLE dedup (id TEXT PRIMARY KEY, first_seen INTEGER NOT NULL)");
+  const upsert = db.prepare(
+    `INSERT INTO dedup (id, first_seen) VALUES (?, ?)
+     ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen WHERE dedup.first_seen <= ?
+     RETURNING id`,
+  );
+  const claim = (id: string, now: number) => upsert.get(id, now, now - WINDOW_MS) !== undefined;
+  const claimAll = db.transaction((ids: string[], now: number) => ids.map((id) => claim(id, now)));
+  try {
+    return await storeRows(
+      "SQLite",
+      store,
+      { single: async (id) => claim(id, Date.now()), batch: async (ids) => claimAll(ids, Date.now()) },
+      count,
+    );
+  } finally {
+    await store.close();
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function redisRows(count: number): Promise<Row[]> {
+  const server = await startRedis();
+  const store = redisStore(server.url);
+  const RedisClient = require("ioredis") as typeof import("ioredis").default;
+  const client: Redis = new RedisClient(server.url);
+  try {
+    return await storeRows(
+      "Redis",
+      store,
+      {
+        single: (id) => client.set(`raw:${id}`, "1", "PX", WINDOW_MS, "NX"),
+        batch: (ids) => {
+          const pipeline = client.pipeline();
+          for (const id of ids) pipeline.set(`raw:${id}`, "1", "PX", WINDOW_MS, "NX");
+          return pipeline.exec();
+        },
+      },
+      count,
+    );
+  } finally {
+    client.disconnect();
+    await store.close();
+    await server.stop();
+  }
+}
+
+async function fanOutRows(events: number): Promise<Row[]> {
+  const runtime = createRuntime({ registry: await loadRegistry(path.join(repoRoot, "schemas/index.ts")) });
+  let runs = 0;
+  for (let index = 0; index < 100; index++) {
+    runtime.on("billing/invoice.paid", { id: `handler-${index}` }, () => {
+      runs++;
+    });
+  }
+  const data = examplePayloads["billing/invoice.paid"]?.["1.0.0"] as Record<string, unknown>;
+  const once = async (index: number) => {
+    await runtime.send({ name: "billing/invoice.paid", id: `fan-out-${index}`, data });
+    await runtime.idle();
+  };
+  for (let index = 0; index < 20; index++) await once(-index - 1);
+  const msPerEvent = 1000 / (await asyncOpsPerSecond(events, once));
+  await runtime.close();
+  if (runs < events * 100) throw new Error(`fan-out ran ${runs} handlers, expected at least ${events * 100}`);
+  return [
+    {
+      name: "fan-out of one event to 100 handlers (runtime overhead)",
+      value: msPerEvent,
+      unit: "ms/event",
+      baseline: "goal",
+      ratio: null,
+      goal: "< 1 ms",
+      pass: msPerEvent < 1,
+    },
+  ];
+}
+
+export async function runtimeRows(options: BenchOptions): Promise<Row[]> {
+  const count = options.smoke ? 50 : 2_000;
+  return [...(await fanOutRows(options.smoke ? 5 : 200)), ...(await sqliteRows(count)), ...(await redisRows(count))];
+}
