@@ -82,6 +82,9 @@ export function envelopeValidatorOf(
   return validators?.[definition.name]?.[version.v] ?? compileVersion(version);
 }
 
+/** The keys the size bound above accounts for; any other key makes the check serialize. */
+const ENVELOPE_KEYS = new Set(["name", "data", "id", "ts", "v"]);
+
 function checkMaxEventBytes(maxEventBytes: number | undefined): number {
   const limit = maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENT_BYTES_CEILING) {
@@ -252,7 +255,7 @@ export function createEventValidator(options: EventValidatorOptions): EventValid
     let bytes = 0;
     const envelopeMaxBytes =
       dataMaxBytes + 6 * (definition.name.length + String(id ?? "").length + String(v ?? "").length) + 128;
-    if (envelopeMaxBytes > maxEventBytes || Object.keys(raw).length > 5) {
+    if (envelopeMaxBytes > maxEventBytes || Object.keys(raw).some((key) => !ENVELOPE_KEYS.has(key))) {
       try {
         bytes = Buffer.byteLength(JSON.stringify(raw));
       } catch (error) {

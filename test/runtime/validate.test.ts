@@ -119,6 +119,11 @@ const rejected: Case[] = [
     [{ rule: "event/too-large" }],
   ],
   [
+    "a 300 KiB field beside the five envelope keys (sizes count every key)",
+    { ...invoice, user: "x".repeat(300 * 1024) },
+    [{ rule: "event/too-large" }],
+  ],
+  [
     "an event over 256 KiB",
     { ...invoice, data: { ...invoice.data, metadata: { accountId: "a", accountName: "x".repeat(256 * 1024) } } },
     [{ rule: "event/too-large" }],
