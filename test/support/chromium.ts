@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-const INSTALL = "apt-get update && apt-get install -y chromium";
+const INSTALL = "apt-get update && apt-get -o DPkg::Lock::Timeout=600 install -y chromium";
 
 /** Flags this machine needs: no sandbox as root, and no background calls into a closed network. */
 export const CHROMIUM_ARGS = [

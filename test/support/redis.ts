@@ -7,7 +7,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_pr
 import { createServer } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 
-const INSTALL = "apt-get update && apt-get install -y redis-server";
+const INSTALL = "apt-get update && apt-get -o DPkg::Lock::Timeout=600 install -y redis-server";
 
 export interface RedisServer {
   url: string;
@@ -20,7 +20,8 @@ function findRedisServer(): string | undefined {
   return found.status === 0 ? found.stdout.trim() || undefined : undefined;
 }
 
-function ensureRedisServer(): string {
+/** The redis-server binary, installed from apt when missing and we are root; throws with the command otherwise. */
+export function ensureRedisServer(): string {
   const existing = findRedisServer();
   if (existing) return existing;
   const hasApt = spawnSync("sh", ["-c", "command -v apt-get"]).status === 0;
