@@ -4,13 +4,12 @@
  * own serve handler (hono, in process) with the request the executor would send.
  */
 import { createServer, type Server } from "node:http";
-import { Hono } from "hono";
 import { Inngest } from "inngest";
-import { serve } from "inngest/hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import registry from "../../schemas/index.ts";
 import { EventValidationError } from "../../src/errors.ts";
 import { evregMiddleware } from "../../src/runtime/inngest.ts";
+import { inngestExecutor } from "../support/inngest-executor.ts";
 
 const received: unknown[][] = [];
 let eventApi: Server;
@@ -92,27 +91,8 @@ describe("incoming triggers", () => {
       return { invoiceId: (event.data as { invoiceId: string }).invoiceId };
     },
   );
-  const app = new Hono();
-  app.on(["GET", "POST", "PUT"], "/api/inngest", serve({ client: inngest, functions: [onPaid] }));
-
-  const execute = (event: Record<string, unknown>) =>
-    app.request(`http://127.0.0.1/api/inngest?fnId=evreg-mw-test-on-paid&stepId=step`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        event,
-        events: [event],
-        steps: {},
-        ctx: {
-          run_id: "01HRUN",
-          attempt: 0,
-          disable_immediate_execution: true,
-          use_api: false,
-          stack: { stack: [], current: 0 },
-        },
-        version: 1,
-      }),
-    });
+  const run = inngestExecutor(inngest, [onPaid]);
+  const execute = (event: Record<string, unknown>) => run(onPaid, event);
 
   it("runs the function for a valid trigger", async () => {
     const response = await execute({ ...invoice, id: "01HEVT", ts: Date.UTC(2024, 0, 15) });

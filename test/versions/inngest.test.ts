@@ -2,40 +2,21 @@
  * Version pinning through the real inngest v4 SDK: runs are driven through the SDK's serve handler
  * (hono, in process) with the request the executor would send; no Inngest server.
  */
-import { Hono } from "hono";
 import { eventType, Inngest, type InngestFunction } from "inngest";
-import { serve } from "inngest/hono";
 import { describe, expect, it } from "vitest";
 import { user } from "../../generated/events.ts";
 import exampleRegistry from "../../schemas/index.ts";
 import type { Registry } from "../../src/registry/define.ts";
 import { evregMiddleware } from "../../src/runtime/inngest.ts";
+import { inngestExecutor } from "../support/inngest-executor.ts";
 import { brokenRegistry, chainRegistry } from "./fixtures.ts";
 
 function harness(registry: Registry, define: (inngest: Inngest.Any, seen: unknown[]) => InngestFunction.Any) {
   const inngest = new Inngest({ id: "evreg-versions", isDev: true, middleware: [evregMiddleware({ registry })] });
   const seen: unknown[] = [];
   const fn = define(inngest, seen);
-  const app = new Hono();
-  app.on(["GET", "POST", "PUT"], "/api/inngest", serve({ client: inngest, functions: [fn] }));
-  const execute = (event: Record<string, unknown>) =>
-    app.request(`http://127.0.0.1/api/inngest?fnId=evreg-versions-${fn.opts.id}&stepId=step`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        event: { id: "01HEVT", ts: Date.UTC(2024, 0, 15), ...event },
-        events: [{ id: "01HEVT", ts: Date.UTC(2024, 0, 15), ...event }],
-        steps: {},
-        ctx: {
-          run_id: "01HRUN",
-          attempt: 0,
-          disable_immediate_execution: true,
-          use_api: false,
-          stack: { stack: [], current: 0 },
-        },
-        version: 1,
-      }),
-    });
+  const run = inngestExecutor(inngest, [fn]);
+  const execute = (event: Record<string, unknown>) => run(fn, { id: "01HEVT", ts: Date.UTC(2024, 0, 15), ...event });
   return { execute, seen };
 }
 
