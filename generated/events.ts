@@ -176,10 +176,38 @@ export type Events = {
   "inngest/function.invoked": { versions: { "1.0.0": InngestFunctionInvoked }; latest: "1.0.0"; versioned: false };
   "inngest/scheduled.timer": { versions: { "1.0.0": InngestScheduledTimer }; latest: "1.0.0"; versioned: false };
 };
+
+/** The payloads of each event, one plain object type per version: `v` may be left out for the latest */
+/** version only, and unversioned events carry none. */
+export interface EventPayloads {
+  "billing/invoice.paid": { name: "billing/invoice.paid"; data: BillingInvoicePaid; id?: string; ts?: number; v?: never };
+  "storefront/cart.checkout.completed": { name: "storefront/cart.checkout.completed"; data: StorefrontCartCheckoutCompleted; id?: string; ts?: number; v?: never };
+  "trial/reminder.send": { name: "trial/reminder.send"; data: TrialReminderSend; id?: string; ts?: number; v?: never };
+  "user/action.performed": { name: "user/action.performed"; data: UserActionPerformed; id?: string; ts?: number; v?: never };
+  "user/signup.completed": { name: "user/signup.completed"; data: UserSignupCompleted; id?: string; ts?: number; v?: never };
+  "email/welcome.send": { name: "email/welcome.send"; data: EmailWelcomeSend; id?: string; ts?: number; v?: never };
+  "email/welcome.sent": { name: "email/welcome.sent"; data: EmailWelcomeSent; id?: string; ts?: number; v?: never };
+  "subscription/trial.create": { name: "subscription/trial.create"; data: SubscriptionTrialCreate; id?: string; ts?: number; v?: never };
+  "subscription/trial.created": { name: "subscription/trial.created"; data: SubscriptionTrialCreated; id?: string; ts?: number; v?: never };
+  "crm/contact.add": { name: "crm/contact.add"; data: CrmContactAdd; id?: string; ts?: number; v?: never };
+  "crm/contact.added": { name: "crm/contact.added"; data: CrmContactAdded; id?: string; ts?: number; v?: never };
+  "order/placed": { name: "order/placed"; data: OrderPlaced; id?: string; ts?: number; v?: never };
+  "inventory/item.reserved": { name: "inventory/item.reserved"; data: InventoryItemReserved; id?: string; ts?: number; v?: never };
+  "fulfillment/order.received": { name: "fulfillment/order.received"; data: FulfillmentOrderReceived; id?: string; ts?: number; v?: never };
+  "retry/function.requested": { name: "retry/function.requested"; data: RetryFunctionRequested; id?: string; ts?: number; v?: never };
+  "user/profile.updated": { name: "user/profile.updated"; data: UserProfileUpdated_2023_11_02_1; id?: string; ts?: number; v: "2023-11-02.1" } | { name: "user/profile.updated"; data: UserProfileUpdated_2024_01_15_1; id?: string; ts?: number; v?: "2024-01-15.1" };
+  "payment/charge.succeeded": { name: "payment/charge.succeeded"; data: PaymentChargeSucceeded_1_0_0; id?: string; ts?: number; v?: "1.0.0" };
+  "inngest/function.failed": { name: "inngest/function.failed"; data: InngestFunctionFailed; id?: string; ts?: number; v?: never };
+  "inngest/function.finished": { name: "inngest/function.finished"; data: InngestFunctionFinished; id?: string; ts?: number; v?: never };
+  "inngest/function.cancelled": { name: "inngest/function.cancelled"; data: InngestFunctionCancelled; id?: string; ts?: number; v?: never };
+  "inngest/function.invoked": { name: "inngest/function.invoked"; data: InngestFunctionInvoked; id?: string; ts?: number; v?: never };
+  "inngest/scheduled.timer": { name: "inngest/scheduled.timer"; data: InngestScheduledTimer; id?: string; ts?: number; v?: never };
+}
+
+/** Events an app may send: `inngest/` is reserved for Inngest. (Written out: no per-name type work.) */
+export type SendableEventName = "billing/invoice.paid" | "storefront/cart.checkout.completed" | "trial/reminder.send" | "user/action.performed" | "user/signup.completed" | "email/welcome.send" | "email/welcome.sent" | "subscription/trial.create" | "subscription/trial.created" | "crm/contact.add" | "crm/contact.added" | "order/placed" | "inventory/item.reserved" | "fulfillment/order.received" | "retry/function.requested" | "user/profile.updated" | "payment/charge.succeeded";
 /** Every event the registry declares, system events included. */
 export type EventName = keyof Events;
-/** Events an app may send: `inngest/` is reserved for Inngest. */
-export type SendableEventName = Exclude<EventName, `inngest/${string}`>;
 export type EventVersion<N extends EventName> = keyof Events[N]["versions"] & string;
 export type LatestVersion<N extends EventName> = Events[N]["latest"] & EventVersion<N>;
 /** The `data` of event `N` at version `V` (the latest by default). */
@@ -187,7 +215,7 @@ export type EventData<N extends EventName, V extends EventVersion<N> = LatestVer
 /** Versioned events: `v` may be left out for the latest only. Unversioned events carry no `v`. */
 type VersionField<N extends EventName, V extends EventVersion<N>> = Events[N]["versioned"] extends true ? (V extends LatestVersion<N> ? { v?: V } : { v: V }) : { v?: never };
 /** A payload to send: `{ name, data, id?, ts?, v? }` with `data` matching the chosen version. */
-export type EventPayload<N extends EventName = SendableEventName> = { [K in N]: { [V in EventVersion<K>]: { name: K; data: EventData<K, V>; id?: string; ts?: number } & VersionField<K, V> }[EventVersion<K>] }[N];
+export type EventPayload<N extends EventName = SendableEventName> = EventPayloads[N];
 
 export interface CreateOptions<V extends string> {
   /** Overrides the id from the event's id template. */
@@ -230,27 +258,23 @@ function schemaOf<Data extends Record<string, unknown>>(name: string, version: s
 /** event's id template. As a trigger, the function reads that version: with evreg's middleware, */
 /** events of other versions are validated against it or upcast to it first. */
 export class RegistryEventType<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> extends EventType<N, StandardSchemaV1<SchemaData<N, V>>> {
-  readonly versioned: boolean;
-  readonly idOf: ((data: EventData<N, EventVersion<N>>) => string) | undefined;
-
-  constructor(name: N, versioned: boolean, idOf?: (data: EventData<N, EventVersion<N>>) => string, pinned?: V) {
-    const read = pinned ?? (registryVersions[name].at(-1) as string);
-    super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(versioned ? { version: read } : {}) });
-    this.versioned = versioned;
-    this.idOf = idOf;
+  constructor(name: N, pinned?: V) {
+    const entry = eventTable[name] as EventTableEntry;
+    const read = pinned ?? (entry.versions.at(-1) as string);
+    super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(entry.versioned ? { version: read } : {}) });
   }
 
   /** This event type pinned to version `version`: a function triggered by it reads that version's data, */
   /** and `create` makes events of that version. */
   at<W extends EventVersion<N>>(version: W): RegistryEventType<N, W> {
-    return new RegistryEventType<N, W>(this.name, this.versioned, this.idOf, version);
+    return new RegistryEventType<N, W>(this.name, version);
   }
 
   override create(data: EventData<N, V>, options?: CreateOptions<V>): CreatedEvent<N, V>;
   override create<W extends EventVersion<N>>(data: EventData<N, W>, options: CreateOptions<W> & { v: W }): CreatedEvent<N, W>;
   /** A payload ready to send: `v` is the version read unless given, `id` comes from the id template. */
   override create(data: EventData<N, EventVersion<N>>, options: CreateOptions<EventVersion<N>> = {}): CreatedEvent<N, EventVersion<N>> {
-    const id = options.id ?? this.idOf?.(data);
+    const id = options.id ?? (eventTable[this.name]?.id as ((data: unknown) => string) | undefined)?.(data);
     return super.create(data as SchemaData<N, V>, {
       ...(id !== undefined ? { id } : {}),
       ...(options.ts !== undefined ? { ts: options.ts } : {}),
@@ -264,106 +288,117 @@ export interface EventSender {
   send(payload: any): Promise<{ ids: string[] }>;
 }
 
-/** Sends one event or a batch through `client`, typed against the registry. */
-export async function send<N extends SendableEventName>(client: EventSender, payload: EventPayload<N> | readonly EventPayload<N>[]): Promise<{ ids: string[] }> {
+/** Sends one event or a batch through `client`, typed against the registry. Not generic: each payload */
+/** is matched by its `name` in one union of plain object types, which costs the compiler next to */
+/** nothing per call even with a thousand events. */
+export async function send(client: EventSender, payload: EventPayload | readonly EventPayload[]): Promise<{ ids: string[] }> {
   return client.send(payload);
 }
 
-/** Version labels per event, oldest first. */
-const registryVersions: { readonly [N in EventName]: readonly EventVersion<N>[] } = {
-  "billing/invoice.paid": ["1.0.0"],
-  "storefront/cart.checkout.completed": ["1.0.0"],
-  "trial/reminder.send": ["1.0.0"],
-  "user/action.performed": ["1.0.0"],
-  "user/signup.completed": ["1.0.0"],
-  "email/welcome.send": ["1.0.0"],
-  "email/welcome.sent": ["1.0.0"],
-  "subscription/trial.create": ["1.0.0"],
-  "subscription/trial.created": ["1.0.0"],
-  "crm/contact.add": ["1.0.0"],
-  "crm/contact.added": ["1.0.0"],
-  "order/placed": ["1.0.0"],
-  "inventory/item.reserved": ["1.0.0"],
-  "fulfillment/order.received": ["1.0.0"],
-  "retry/function.requested": ["1.0.0"],
-  "user/profile.updated": ["2023-11-02.1", "2024-01-15.1"],
-  "payment/charge.succeeded": ["1.0.0"],
-  "inngest/function.failed": ["1.0.0"],
-  "inngest/function.finished": ["1.0.0"],
-  "inngest/function.cancelled": ["1.0.0"],
-  "inngest/function.invoked": ["1.0.0"],
-  "inngest/scheduled.timer": ["1.0.0"],
+/** The helpers of one domain: member name -> event type (each resolved only where it is used). */
+export type EventTypeGroup<G extends { readonly [member: string]: EventName }> = { readonly [M in keyof G]: RegistryEventType<G[M]> };
+const instances = new Map<string, unknown>();
+
+/** The one event type of `name`, made on first use. */
+function eventTypeOf(name: string): unknown {
+  let instance = instances.get(name);
+  if (instance === undefined) {
+    instance = new RegistryEventType(name as never);
+    instances.set(name, instance);
+  }
+
+  return instance;
+}
+
+/** A domain's helpers. Typed through `EventTypeGroup` and built at run time, so a registry of a thousand */
+/** events costs the compiler nothing per event until a helper is used. */
+function group<const G extends { readonly [member: string]: EventName }>(members: G): EventTypeGroup<G> {
+  const helpers: { [member: string]: unknown } = {};
+  for (const [member, name] of Object.entries(members)) helpers[member] = eventTypeOf(name);
+  return helpers as unknown as EventTypeGroup<G>;
+}
+
+interface EventTableEntry {
+  /** Version labels, oldest first. */
+  readonly versions: readonly string[];
+  /** Whether events carry `v`. */
+  readonly versioned: boolean;
+  /** The dedup id from the event's id template. */
+  readonly id?: (data: never) => string;
+}
+
+/** What the event types need at run time, per event. */
+const eventTable: { readonly [name: string]: EventTableEntry | undefined } = {
+  "billing/invoice.paid": { versions: ["1.0.0"], versioned: false, id: (data: BillingInvoicePaid) => `invoice-paid-${data.invoiceId}` },
+  "storefront/cart.checkout.completed": { versions: ["1.0.0"], versioned: false, id: (data: StorefrontCartCheckoutCompleted) => `cart-checkout-completed-${data.cartId}` },
+  "trial/reminder.send": { versions: ["1.0.0"], versioned: false },
+  "user/action.performed": { versions: ["1.0.0"], versioned: false },
+  "user/signup.completed": { versions: ["1.0.0"], versioned: false, id: (data: UserSignupCompleted) => `user-signup-${data.userId}` },
+  "email/welcome.send": { versions: ["1.0.0"], versioned: false },
+  "email/welcome.sent": { versions: ["1.0.0"], versioned: false, id: (data: EmailWelcomeSent) => `welcome-sent-${data.userId}` },
+  "subscription/trial.create": { versions: ["1.0.0"], versioned: false },
+  "subscription/trial.created": { versions: ["1.0.0"], versioned: false, id: (data: SubscriptionTrialCreated) => `trial-created-${data.userId}` },
+  "crm/contact.add": { versions: ["1.0.0"], versioned: false },
+  "crm/contact.added": { versions: ["1.0.0"], versioned: false, id: (data: CrmContactAdded) => `crm-contact-added-${data.userId}` },
+  "order/placed": { versions: ["1.0.0"], versioned: false, id: (data: OrderPlaced) => `order-placed-${data.orderId}` },
+  "inventory/item.reserved": { versions: ["1.0.0"], versioned: false, id: (data: InventoryItemReserved) => `item-reserved-${data.orderId}-${data.itemId}` },
+  "fulfillment/order.received": { versions: ["1.0.0"], versioned: false, id: (data: FulfillmentOrderReceived) => `fulfillment-order-received-${data.orderId}` },
+  "retry/function.requested": { versions: ["1.0.0"], versioned: false },
+  "user/profile.updated": { versions: ["2023-11-02.1", "2024-01-15.1"], versioned: true },
+  "payment/charge.succeeded": { versions: ["1.0.0"], versioned: true, id: (data: PaymentChargeSucceeded_1_0_0) => `charge-succeeded-${data.chargeId}` },
+  "inngest/function.failed": { versions: ["1.0.0"], versioned: false },
+  "inngest/function.finished": { versions: ["1.0.0"], versioned: false },
+  "inngest/function.cancelled": { versions: ["1.0.0"], versioned: false },
+  "inngest/function.invoked": { versions: ["1.0.0"], versioned: false },
+  "inngest/scheduled.timer": { versions: ["1.0.0"], versioned: false },
 };
-export const billing = {
-  invoicePaid: new RegistryEventType("billing/invoice.paid", false, (data) => `invoice-paid-${data.invoiceId}`),
-};
-export const storefront = {
-  cartCheckoutCompleted: new RegistryEventType("storefront/cart.checkout.completed", false, (data) => `cart-checkout-completed-${data.cartId}`),
-};
-export const trial = {
-  reminderSend: new RegistryEventType("trial/reminder.send", false),
-};
-export const user = {
-  actionPerformed: new RegistryEventType("user/action.performed", false),
-  signupCompleted: new RegistryEventType("user/signup.completed", false, (data) => `user-signup-${data.userId}`),
-  profileUpdated: new RegistryEventType("user/profile.updated", true),
-};
-export const email = {
-  welcomeSend: new RegistryEventType("email/welcome.send", false),
-  welcomeSent: new RegistryEventType("email/welcome.sent", false, (data) => `welcome-sent-${data.userId}`),
-};
-export const subscription = {
-  trialCreate: new RegistryEventType("subscription/trial.create", false),
-  trialCreated: new RegistryEventType("subscription/trial.created", false, (data) => `trial-created-${data.userId}`),
-};
-export const crm = {
-  contactAdd: new RegistryEventType("crm/contact.add", false),
-  contactAdded: new RegistryEventType("crm/contact.added", false, (data) => `crm-contact-added-${data.userId}`),
-};
-export const order = {
-  placed: new RegistryEventType("order/placed", false, (data) => `order-placed-${data.orderId}`),
-};
-export const inventory = {
-  itemReserved: new RegistryEventType("inventory/item.reserved", false, (data) => `item-reserved-${data.orderId}-${data.itemId}`),
-};
-export const fulfillment = {
-  orderReceived: new RegistryEventType("fulfillment/order.received", false, (data) => `fulfillment-order-received-${data.orderId}`),
-};
-export const retry = {
-  functionRequested: new RegistryEventType("retry/function.requested", false),
-};
-export const payment = {
-  chargeSucceeded: new RegistryEventType("payment/charge.succeeded", true, (data) => `charge-succeeded-${data.chargeId}`),
-};
-export const system = {
-  functionFailed: new RegistryEventType("inngest/function.failed", false),
-  functionFinished: new RegistryEventType("inngest/function.finished", false),
-  functionCancelled: new RegistryEventType("inngest/function.cancelled", false),
-  functionInvoked: new RegistryEventType("inngest/function.invoked", false),
-  scheduledTimer: new RegistryEventType("inngest/scheduled.timer", false),
-};
+export const billing = group({
+  invoicePaid: "billing/invoice.paid",
+});
+export const storefront = group({
+  cartCheckoutCompleted: "storefront/cart.checkout.completed",
+});
+export const trial = group({
+  reminderSend: "trial/reminder.send",
+});
+export const user = group({
+  actionPerformed: "user/action.performed",
+  signupCompleted: "user/signup.completed",
+  profileUpdated: "user/profile.updated",
+});
+export const email = group({
+  welcomeSend: "email/welcome.send",
+  welcomeSent: "email/welcome.sent",
+});
+export const subscription = group({
+  trialCreate: "subscription/trial.create",
+  trialCreated: "subscription/trial.created",
+});
+export const crm = group({
+  contactAdd: "crm/contact.add",
+  contactAdded: "crm/contact.added",
+});
+export const order = group({
+  placed: "order/placed",
+});
+export const inventory = group({
+  itemReserved: "inventory/item.reserved",
+});
+export const fulfillment = group({
+  orderReceived: "fulfillment/order.received",
+});
+export const retry = group({
+  functionRequested: "retry/function.requested",
+});
+export const payment = group({
+  chargeSucceeded: "payment/charge.succeeded",
+});
+export const system = group({
+  functionFailed: "inngest/function.failed",
+  functionFinished: "inngest/function.finished",
+  functionCancelled: "inngest/function.cancelled",
+  functionInvoked: "inngest/function.invoked",
+  scheduledTimer: "inngest/scheduled.timer",
+});
 /** Every event type by name: `eventTypes["billing/invoice.paid"]`; an unknown name is a compile error. */
-export const eventTypes: { readonly [N in EventName]: RegistryEventType<N> } = {
-  "billing/invoice.paid": billing.invoicePaid,
-  "storefront/cart.checkout.completed": storefront.cartCheckoutCompleted,
-  "trial/reminder.send": trial.reminderSend,
-  "user/action.performed": user.actionPerformed,
-  "user/signup.completed": user.signupCompleted,
-  "email/welcome.send": email.welcomeSend,
-  "email/welcome.sent": email.welcomeSent,
-  "subscription/trial.create": subscription.trialCreate,
-  "subscription/trial.created": subscription.trialCreated,
-  "crm/contact.add": crm.contactAdd,
-  "crm/contact.added": crm.contactAdded,
-  "order/placed": order.placed,
-  "inventory/item.reserved": inventory.itemReserved,
-  "fulfillment/order.received": fulfillment.orderReceived,
-  "retry/function.requested": retry.functionRequested,
-  "user/profile.updated": user.profileUpdated,
-  "payment/charge.succeeded": payment.chargeSucceeded,
-  "inngest/function.failed": system.functionFailed,
-  "inngest/function.finished": system.functionFinished,
-  "inngest/function.cancelled": system.functionCancelled,
-  "inngest/function.invoked": system.functionInvoked,
-  "inngest/scheduled.timer": system.scheduledTimer,
-};
+export const eventTypes = Object.fromEntries(Object.keys(eventTable).map((name) => [name, eventTypeOf(name)])) as unknown as { readonly [N in EventName]: RegistryEventType<N> };

@@ -103,8 +103,8 @@ function eventsMap(events: readonly EventDefinition[]): WriterFunction {
   };
 }
 
-/** `(data) => \`invoice-paid-${data.invoiceId}\``: the template as code, so ids need no runtime parser. */
-function idFunction(template: string): string {
+/** `(data: T) => \`invoice-paid-${data.invoiceId}\``: the template as code, so ids need no runtime parser. */
+function idFunction(template: string, dataType: string): string {
   const fields = idTemplateFields(template);
   const parts = template.split(/\$\{[^}]*\}/);
   const escapeText = (text: string) => text.replaceAll("\\", "\\\\").replaceAll("`", "\\`").replaceAll("${", "\\${");
@@ -117,7 +117,7 @@ function idFunction(template: string): string {
       return escapeText(part) + access;
     })
     .join("");
-  return `(data) => \`${body}\``;
+  return `(data: ${dataType}) => \`${body}\``;
 }
 
 function helpersObject(events: readonly EventDefinition[]): Map<string, Map<string, EventDefinition>> {
@@ -143,17 +143,35 @@ function helpersObject(events: readonly EventDefinition[]): Map<string, Map<stri
   return groups;
 }
 
-function helperInitializer(group: Map<string, EventDefinition>): WriterFunction {
+/** `group({ invoicePaid: "billing/invoice.paid" })`: a domain's helpers, typed by name without per-event checks. */
+function groupInitializer(group: Map<string, EventDefinition>): WriterFunction {
   return (writer) => {
-    writer.block(() => {
-      for (const [member, event] of group) {
-        const id = event.idTemplate ? `, ${idFunction(event.idTemplate)}` : "";
-        writer.writeLine(
-          `${propertyKey(member)}: new RegistryEventType(${stringLiteral(event.name)}, ${event.versioned}${id}),`,
-        );
-      }
+    writer.write("group(");
+    writer.inlineBlock(() => {
+      for (const [member, event] of group) writer.writeLine(`${propertyKey(member)}: ${stringLiteral(event.name)},`);
     });
+    writer.write(")");
   };
+}
+
+/** `{ name: "x"; data: X; id?: string; ts?: number; v?: never }`, one member per version. */
+function payloadUnion(event: EventDefinition): string {
+  return event.versions
+    .map((version) => {
+      const v = !event.versioned
+        ? "v?: never"
+        : `v${version.v === event.latest ? "?" : ""}: ${stringLiteral(version.v)}`;
+      return `{ name: ${stringLiteral(event.name)}; data: ${dataTypeName(event, version.v)}; id?: string; ts?: number; ${v} }`;
+    })
+    .join(" | ");
+}
+
+/** One entry of `eventTable`: version labels, whether `v` is sent, the id template as code. */
+function eventTableEntry(event: EventDefinition): string {
+  const dataTypes = event.versions.map((version) => dataTypeName(event, version.v)).join(" | ");
+  const id = event.idTemplate ? `, id: ${idFunction(event.idTemplate, dataTypes)}` : "";
+  const versions = event.versions.map((version) => stringLiteral(version.v)).join(", ");
+  return `${stringLiteral(event.name)}: { versions: [${versions}], versioned: ${event.versioned}${id} },`;
 }
 
 const SUPPORT_CODE: StatementStructures[] = [
@@ -163,13 +181,6 @@ const SUPPORT_CODE: StatementStructures[] = [
     isExported: true,
     docs: ["Every event the registry declares, system events included."],
     type: "keyof Events",
-  },
-  {
-    kind: StructureKind.TypeAlias,
-    name: "SendableEventName",
-    isExported: true,
-    docs: ["Events an app may send: `inngest/` is reserved for Inngest."],
-    type: "Exclude<EventName, `inngest/${string}`>",
   },
   {
     kind: StructureKind.TypeAlias,
@@ -206,7 +217,7 @@ const SUPPORT_CODE: StatementStructures[] = [
     isExported: true,
     docs: ["A payload to send: `{ name, data, id?, ts?, v? }` with `data` matching the chosen version."],
     typeParameters: ["N extends EventName = SendableEventName"],
-    type: "{ [K in N]: { [V in EventVersion<K>]: { name: K; data: EventData<K, V>; id?: string; ts?: number } & VersionField<K, V> }[EventVersion<K>] }[N]",
+    type: "EventPayloads[N]",
   },
   {
     kind: StructureKind.Interface,
@@ -281,23 +292,16 @@ const SUPPORT_CODE: StatementStructures[] = [
     ],
     typeParameters: ["N extends EventName", "V extends EventVersion<N> = LatestVersion<N>"],
     extends: "EventType<N, StandardSchemaV1<SchemaData<N, V>>>",
-    properties: [
-      { name: "versioned", isReadonly: true, type: "boolean" },
-      { name: "idOf", isReadonly: true, type: "((data: EventData<N, EventVersion<N>>) => string) | undefined" },
-    ],
     ctors: [
       {
         parameters: [
           { name: "name", type: "N" },
-          { name: "versioned", type: "boolean" },
-          { name: "idOf", hasQuestionToken: true, type: "(data: EventData<N, EventVersion<N>>) => string" },
           { name: "pinned", hasQuestionToken: true, type: "V" },
         ],
         statements: [
-          "const read = pinned ?? (registryVersions[name].at(-1) as string);",
-          "super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(versioned ? { version: read } : {}) });",
-          "this.versioned = versioned;",
-          "this.idOf = idOf;",
+          "const entry = eventTable[name] as EventTableEntry;",
+          "const read = pinned ?? (entry.versions.at(-1) as string);",
+          "super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(entry.versioned ? { version: read } : {}) });",
         ],
       },
     ],
@@ -311,7 +315,7 @@ const SUPPORT_CODE: StatementStructures[] = [
         typeParameters: ["W extends EventVersion<N>"],
         parameters: [{ name: "version", type: "W" }],
         returnType: "RegistryEventType<N, W>",
-        statements: ["return new RegistryEventType<N, W>(this.name, this.versioned, this.idOf, version);"],
+        statements: ["return new RegistryEventType<N, W>(this.name, version);"],
       },
       {
         name: "create",
@@ -342,7 +346,7 @@ const SUPPORT_CODE: StatementStructures[] = [
         ],
         returnType: "CreatedEvent<N, EventVersion<N>>",
         statements: [
-          "const id = options.id ?? this.idOf?.(data);",
+          "const id = options.id ?? (eventTable[this.name]?.id as ((data: unknown) => string) | undefined)?.(data);",
           "return super.create(data as SchemaData<N, V>, {",
           "  ...(id !== undefined ? { id } : {}),",
           "  ...(options.ts !== undefined ? { ts: options.ts } : {}),",
@@ -366,14 +370,61 @@ const SUPPORT_CODE: StatementStructures[] = [
     name: "send",
     isExported: true,
     isAsync: true,
-    docs: ["Sends one event or a batch through `client`, typed against the registry."],
-    typeParameters: ["N extends SendableEventName"],
+    docs: [
+      "Sends one event or a batch through `client`, typed against the registry. Not generic: each payload",
+      "is matched by its `name` in one union of plain object types, which costs the compiler next to",
+      "nothing per call even with a thousand events.",
+    ],
     parameters: [
       { name: "client", type: "EventSender" },
-      { name: "payload", type: "EventPayload<N> | readonly EventPayload<N>[]" },
+      { name: "payload", type: "EventPayload | readonly EventPayload[]" },
     ],
     returnType: "Promise<{ ids: string[] }>",
     statements: ["return client.send(payload);"],
+  },
+  {
+    kind: StructureKind.TypeAlias,
+    name: "EventTypeGroup",
+    isExported: true,
+    docs: ["The helpers of one domain: member name -> event type (each resolved only where it is used)."],
+    typeParameters: ["G extends { readonly [member: string]: EventName }"],
+    type: "{ readonly [M in keyof G]: RegistryEventType<G[M]> }",
+  },
+  {
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: "instances", initializer: "new Map<string, unknown>()" }],
+  },
+  {
+    kind: StructureKind.Function,
+    name: "eventTypeOf",
+    docs: ["The one event type of `name`, made on first use."],
+    parameters: [{ name: "name", type: "string" }],
+    returnType: "unknown",
+    statements: [
+      "let instance = instances.get(name);",
+      "if (instance === undefined) {",
+      "  instance = new RegistryEventType(name as never);",
+      "  instances.set(name, instance);",
+      "}",
+      "return instance;",
+    ],
+  },
+  {
+    kind: StructureKind.Function,
+    name: "group",
+    docs: [
+      "A domain's helpers. Typed through `EventTypeGroup` and built at run time, so a registry of a thousand",
+      "events costs the compiler nothing per event until a helper is used.",
+    ],
+    typeParameters: ["const G extends { readonly [member: string]: EventName }"],
+    parameters: [{ name: "members", type: "G" }],
+    returnType: "EventTypeGroup<G>",
+    statements: [
+      "const helpers: { [member: string]: unknown } = {};",
+      "for (const [member, name] of Object.entries(members)) helpers[member] = eventTypeOf(name);",
+      "return helpers as unknown as EventTypeGroup<G>;",
+    ],
   },
 ];
 
@@ -402,22 +453,53 @@ export function renderClient(registry: Registry, system: Registry): string {
       ],
       type: eventsMap(events),
     },
+    {
+      kind: StructureKind.Interface,
+      name: "EventPayloads",
+      isExported: true,
+      docs: [
+        "The payloads of each event, one plain object type per version: `v` may be left out for the latest",
+        "version only, and unversioned events carry none.",
+      ],
+      properties: events.map((event) => ({ name: stringLiteral(event.name), type: payloadUnion(event) })),
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: "SendableEventName",
+      isExported: true,
+      docs: ["Events an app may send: `inngest/` is reserved for Inngest. (Written out: no per-name type work.)"],
+      type: (writer) => {
+        const sendable = events.filter((event) => !event.name.startsWith("inngest/"));
+        writer.write(sendable.length === 0 ? "never" : sendable.map((event) => stringLiteral(event.name)).join(" | "));
+      },
+    },
     ...SUPPORT_CODE,
+    {
+      kind: StructureKind.Interface,
+      name: "EventTableEntry",
+      properties: [
+        { name: "versions", isReadonly: true, type: "readonly string[]", docs: ["Version labels, oldest first."] },
+        { name: "versioned", isReadonly: true, type: "boolean", docs: ["Whether events carry `v`."] },
+        {
+          name: "id",
+          isReadonly: true,
+          hasQuestionToken: true,
+          type: "(data: never) => string",
+          docs: ["The dedup id from the event's id template."],
+        },
+      ],
+    },
     {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ["Version labels per event, oldest first."],
+      docs: ["What the event types need at run time, per event."],
       declarations: [
         {
-          name: "registryVersions",
-          type: "{ readonly [N in EventName]: readonly EventVersion<N>[] }",
+          name: "eventTable",
+          type: "{ readonly [name: string]: EventTableEntry | undefined }",
           initializer: (writer) =>
             writer.block(() => {
-              for (const event of events) {
-                writer.writeLine(
-                  `${stringLiteral(event.name)}: [${event.versions.map((version) => stringLiteral(version.v)).join(", ")}],`,
-                );
-              }
+              for (const event of events) writer.writeLine(eventTableEntry(event));
             }),
         },
       ],
@@ -427,7 +509,7 @@ export function renderClient(registry: Registry, system: Registry): string {
         kind: StructureKind.VariableStatement,
         declarationKind: VariableDeclarationKind.Const,
         isExported: true,
-        declarations: [{ name: group, initializer: helperInitializer(members) }],
+        declarations: [{ name: group, initializer: groupInitializer(members) }],
       }),
     ),
     {
@@ -438,14 +520,12 @@ export function renderClient(registry: Registry, system: Registry): string {
       declarations: [
         {
           name: "eventTypes",
-          type: "{ readonly [N in EventName]: RegistryEventType<N> }",
           initializer: (writer) =>
-            writer.block(() => {
-              for (const event of events) {
-                const [group, member] = helperPath(event.name);
-                writer.writeLine(`${stringLiteral(event.name)}: ${group}.${propertyKey(member)},`);
-              }
-            }),
+            writer
+              .write(
+                "Object.fromEntries(Object.keys(eventTable).map((name) => [name, eventTypeOf(name)])) as unknown as ",
+              )
+              .write("{ readonly [N in EventName]: RegistryEventType<N> }"),
         },
       ],
     },
