@@ -117,8 +117,8 @@ export type PaymentChargeSucceeded_1_0_0 = {
 export type InngestFunctionFailed = {
   function_id: string;
   run_id: string;
-  error: { name: string; message: string; stack?: string;[key: string]: unknown };
-  event: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string;[key: string]: unknown };
+  error: { name: string; message: string; stack?: string; [key: string]: unknown };
+  event: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string; [key: string]: unknown };
   [key: string]: unknown;
 };
 /** inngest/function.finished A function run ended, completed or failed; `error` or `result` says which. */
@@ -126,9 +126,9 @@ export type InngestFunctionFinished = {
   function_id: string;
   run_id: string;
   correlation_id?: string;
-  event?: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string;[key: string]: unknown };
-  events?: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string;[key: string]: unknown }[];
-  error?: { name: string; message: string; stack?: string;[key: string]: unknown };
+  event?: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string; [key: string]: unknown };
+  events?: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string; [key: string]: unknown }[];
+  error?: { name: string; message: string; stack?: string; [key: string]: unknown };
   result?: unknown;
   [key: string]: unknown;
 };
@@ -137,9 +137,9 @@ export type InngestFunctionCancelled = {
   function_id: string;
   run_id: string;
   correlation_id?: string;
-  event?: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string;[key: string]: unknown };
-  events?: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string;[key: string]: unknown }[];
-  error?: { name: string; message: string; stack?: string;[key: string]: unknown };
+  event?: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string; [key: string]: unknown };
+  events?: { name: string; data: { [key: string]: unknown }; id?: string; ts?: number; v?: string; [key: string]: unknown }[];
+  error?: { name: string; message: string; stack?: string; [key: string]: unknown };
   [key: string]: unknown;
 };
 /** inngest/function.invoked A function was invoked directly with step.invoke; data is the invoker's payload. */
@@ -177,8 +177,10 @@ export type Events = {
   "inngest/scheduled.timer": { versions: { "1.0.0": InngestScheduledTimer }; latest: "1.0.0"; versioned: false };
 };
 
-/** The payloads of each event, one plain object type per version: `v` may be left out for the latest */
-/** version only, and unversioned events carry none. */
+/**
+ * The payloads of each event, one plain object type per version: `v` may be left out for the latest
+ * version only, and unversioned events carry none.
+ */
 export interface EventPayloads {
   "billing/invoice.paid": { name: "billing/invoice.paid"; data: BillingInvoicePaid; id?: string; ts?: number; v?: never };
   "storefront/cart.checkout.completed": { name: "storefront/cart.checkout.completed"; data: StorefrontCartCheckoutCompleted; id?: string; ts?: number; v?: never };
@@ -235,28 +237,23 @@ export type CreatedEvent<N extends EventName, V extends EventVersion<N>> = { nam
 function schemaOf<Data extends Record<string, unknown>>(name: string, version: string): StandardSchemaV1<Data> {
   const validate = validators[name]?.[version];
   if (!validate) throw new Error(`evreg: no validator for ${name} ${version}; run evreg generate`);
-  return {
-    "~standard": {
-      version: 1,
-      vendor: "evreg",
-      validate: (value) =>
-        validate({ name, data: value })
-          ? { value: value as Data }
-
-          : {
-            issues: (validate.errors ?? []).map((error) => ({
-              message: `${error.instancePath || "/"} ${error.message ?? "is invalid"}`,
-              path: error.instancePath.split("/").slice(2),
-            })),
-          },
-    },
+  const check = (value: unknown) => {
+    if (validate({ name, data: value })) return { value: value as Data };
+    const issues = (validate.errors ?? []).map((error) => ({
+      message: `${error.instancePath || "/"} ${error.message ?? "is invalid"}`,
+      path: error.instancePath.split("/").slice(2),
+    }));
+    return { issues };
   };
+  return { "~standard": { version: 1, vendor: "evreg", validate: check } };
 }
 
-/** An Inngest `EventType` for one registry event: use it in `triggers`, `waitForEvent` and `cancelOn`; */
-/** `create` fills `v` with the version read (the latest unless pinned with `at`) and `id` from the */
-/** event's id template. As a trigger, the function reads that version: with evreg's middleware, */
-/** events of other versions are validated against it or upcast to it first. */
+/**
+ * An Inngest `EventType` for one registry event: use it in `triggers`, `waitForEvent` and `cancelOn`;
+ * `create` fills `v` with the version read (the latest unless pinned with `at`) and `id` from the
+ * event's id template. As a trigger, the function reads that version: with evreg's middleware,
+ * events of other versions are validated against it or upcast to it first.
+ */
 export class RegistryEventType<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> extends EventType<N, StandardSchemaV1<SchemaData<N, V>>> {
   constructor(name: N, pinned?: V) {
     const entry = eventTable[name] as EventTableEntry;
@@ -264,8 +261,10 @@ export class RegistryEventType<N extends EventName, V extends EventVersion<N> = 
     super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(entry.versioned ? { version: read } : {}) });
   }
 
-  /** This event type pinned to version `version`: a function triggered by it reads that version's data, */
-  /** and `create` makes events of that version. */
+  /**
+   * This event type pinned to version `version`: a function triggered by it reads that version's data,
+   * and `create` makes events of that version.
+   */
   at<W extends EventVersion<N>>(version: W): RegistryEventType<N, W> {
     return new RegistryEventType<N, W>(this.name, version);
   }
@@ -288,9 +287,11 @@ export interface EventSender {
   send(payload: any): Promise<{ ids: string[] }>;
 }
 
-/** Sends one event or a batch through `client`, typed against the registry. Not generic: each payload */
-/** is matched by its `name` in one union of plain object types, which costs the compiler next to */
-/** nothing per call even with a thousand events. */
+/**
+ * Sends one event or a batch through `client`, typed against the registry. Not generic: each payload
+ * is matched by its `name` in one union of plain object types, which costs the compiler next to
+ * nothing per call even with a thousand events.
+ */
 export async function send(client: EventSender, payload: EventPayload | readonly EventPayload[]): Promise<{ ids: string[] }> {
   return client.send(payload);
 }
@@ -310,8 +311,10 @@ function eventTypeOf(name: string): unknown {
   return instance;
 }
 
-/** A domain's helpers. Typed through `EventTypeGroup` and built at run time, so a registry of a thousand */
-/** events costs the compiler nothing per event until a helper is used. */
+/**
+ * A domain's helpers. Typed through `EventTypeGroup` and built at run time, so a registry of a thousand
+ * events costs the compiler nothing per event until a helper is used.
+ */
 function group<const G extends { readonly [member: string]: EventName }>(members: G): EventTypeGroup<G> {
   const helpers: { [member: string]: unknown } = {};
   for (const [member, name] of Object.entries(members)) helpers[member] = eventTypeOf(name);

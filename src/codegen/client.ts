@@ -4,12 +4,10 @@
  * `EventType` per event with a `create` that sets `v` and the dedup id, and a typed `send`.
  */
 import {
-  IndentationText,
-  Project,
-  QuoteKind,
+  type CodeBlockWriter,
+  printStructure,
   type StatementStructures,
   StructureKind,
-  type TypeAliasDeclarationStructure,
   VariableDeclarationKind,
   type WriterFunction,
 } from "ts-morph";
@@ -50,7 +48,7 @@ export function dataTypeName(event: EventDefinition, version: string): string {
   return event.versioned ? `${base}_${version.replace(/[^A-Za-z0-9]/g, "_")}` : base;
 }
 
-function versionTypes(event: EventDefinition): TypeAliasDeclarationStructure[] {
+function versionTypes(event: EventDefinition): WriterFunction[] {
   return event.versions.flatMap((version) => {
     const typeName = dataTypeName(event, version.v);
     const defs = (version.dataSchema.$defs ?? {}) as Record<string, JsonSchemaObject>;
@@ -59,22 +57,15 @@ function versionTypes(event: EventDefinition): TypeAliasDeclarationStructure[] {
         ref === "#" || ref === "#/properties/data" ? typeName : `${typeName}_${pascal(ref.split("/").at(-1) ?? "Def")}`,
     };
     // Type aliases, not interfaces: Inngest requires data types assignable to Record<string, unknown>.
-    const declare = (name: string, schema: JsonSchemaObject, docs: string[]): TypeAliasDeclarationStructure => {
+    const declare = (name: string, schema: JsonSchemaObject, docs: string[]): WriterFunction => {
       const { properties, indexType } = objectMembers(schema, context);
-      return {
-        kind: StructureKind.TypeAlias,
-        name,
-        isExported: true,
-        docs,
-        type: (writer) =>
-          writer.block(() => {
-            for (const member of properties) {
-              if (member.description) writer.writeLine(`/** ${member.description.replaceAll("*/", "*\\/")} */`);
-              writer.writeLine(`${member.name}${member.optional ? "?" : ""}: ${member.type};`);
-            }
-            if (indexType) writer.writeLine(`[key: string]: ${indexType};`);
-          }),
-      };
+      return exportedTypeBlock(name, docs, (writer) => {
+        for (const member of properties) {
+          if (member.description) writeDoc(writer, member.description);
+          writer.writeLine(`${member.name}${member.optional ? "?" : ""}: ${member.type};`);
+        }
+        if (indexType) writer.writeLine(`[key: string]: ${indexType};`);
+      });
     };
     const summary = [event.name, event.versioned ? `version ${version.v}` : "", event.description ?? ""];
     return [
@@ -84,23 +75,42 @@ function versionTypes(event: EventDefinition): TypeAliasDeclarationStructure[] {
   });
 }
 
+function writeDoc(writer: CodeBlockWriter, text: string): void {
+  const lines = text.replaceAll("*/", "*\\/").split("\n");
+  if (lines.length === 1) writer.writeLine(`/** ${lines[0]} */`);
+  else writer.writeLine(["/**", ...lines.map((line) => ` * ${line}`.trimEnd()), " */"].join("\n"));
+}
+
+/**
+ * `export type Name = { ... };` written directly: ts-morph prints a type alias's type with a hanging
+ * indent, which would push every line of a block one level in.
+ */
+function exportedTypeBlock(name: string, docs: readonly string[], body: WriterFunction): WriterFunction {
+  return (writer) => {
+    for (const doc of docs) writeDoc(writer, doc);
+    writer.write(`export type ${name} = `).inlineBlock(() => body(writer));
+    writer.write(";").newLine();
+  };
+}
+
 function stringLiteral(text: string): string {
   return JSON.stringify(text);
 }
 
-function eventsMap(events: readonly EventDefinition[]): WriterFunction {
-  return (writer) => {
-    writer.block(() => {
-      for (const event of events) {
-        const versions = event.versions.map(
-          (version) => `${stringLiteral(version.v)}: ${dataTypeName(event, version.v)}`,
-        );
-        writer.writeLine(
-          `${stringLiteral(event.name)}: { versions: { ${versions.join("; ")} }; latest: ${stringLiteral(event.latest)}; versioned: ${event.versioned} };`,
-        );
-      }
-    });
-  };
+function eventsMap(registry: Registry, events: readonly EventDefinition[]): WriterFunction {
+  const docs = [
+    `Every event of registry "${registry.app}" and Inngest's system events: data per version, latest version.`,
+  ];
+  return exportedTypeBlock("Events", docs, (writer) => {
+    for (const event of events) {
+      const versions = event.versions.map(
+        (version) => `${stringLiteral(version.v)}: ${dataTypeName(event, version.v)}`,
+      );
+      writer.writeLine(
+        `${stringLiteral(event.name)}: { versions: { ${versions.join("; ")} }; latest: ${stringLiteral(event.latest)}; versioned: ${event.versioned} };`,
+      );
+    }
+  });
 }
 
 /** `(data: T) => \`invoice-paid-${data.invoiceId}\``: the template as code, so ids need no runtime parser. */
@@ -143,14 +153,13 @@ function helpersObject(events: readonly EventDefinition[]): Map<string, Map<stri
   return groups;
 }
 
-/** `group({ invoicePaid: "billing/invoice.paid" })`: a domain's helpers, typed by name without per-event checks. */
-function groupInitializer(group: Map<string, EventDefinition>): WriterFunction {
+/** `export const billing = group({ invoicePaid: "billing/invoice.paid" });`: typed by name, no per-event checks. */
+function groupStatement(group: string, members: Map<string, EventDefinition>): WriterFunction {
   return (writer) => {
-    writer.write("group(");
-    writer.inlineBlock(() => {
-      for (const [member, event] of group) writer.writeLine(`${propertyKey(member)}: ${stringLiteral(event.name)},`);
+    writer.write(`export const ${group} = group(`).inlineBlock(() => {
+      for (const [member, event] of members) writer.writeLine(`${propertyKey(member)}: ${stringLiteral(event.name)},`);
     });
-    writer.write(")");
+    writer.write(");").newLine();
   };
 }
 
@@ -263,21 +272,15 @@ const SUPPORT_CODE: StatementStructures[] = [
     statements: [
       "const validate = validators[name]?.[version];",
       "if (!validate) throw new Error(`evreg: no validator for ${name} ${version}; run evreg generate`);",
-      "return {",
-      '  "~standard": {',
-      "    version: 1,",
-      '    vendor: "evreg",',
-      "    validate: (value) =>",
-      "      validate({ name, data: value })",
-      "        ? { value: value as Data }",
-      "        : {",
-      "            issues: (validate.errors ?? []).map((error) => ({",
-      '              message: `${error.instancePath || "/"} ${error.message ?? "is invalid"}`,',
-      '              path: error.instancePath.split("/").slice(2),',
-      "            })),",
-      "          },",
-      "  },",
+      "const check = (value: unknown) => {",
+      "  if (validate({ name, data: value })) return { value: value as Data };",
+      "  const issues = (validate.errors ?? []).map((error) => ({",
+      '    message: `${error.instancePath || "/"} ${error.message ?? "is invalid"}`,',
+      '    path: error.instancePath.split("/").slice(2),',
+      "  }));",
+      "  return { issues };",
       "};",
+      'return { "~standard": { version: 1, vendor: "evreg", validate: check } };',
     ],
   },
   {
@@ -285,10 +288,12 @@ const SUPPORT_CODE: StatementStructures[] = [
     name: "RegistryEventType",
     isExported: true,
     docs: [
-      "An Inngest `EventType` for one registry event: use it in `triggers`, `waitForEvent` and `cancelOn`;",
-      "`create` fills `v` with the version read (the latest unless pinned with `at`) and `id` from the",
-      "event's id template. As a trigger, the function reads that version: with evreg's middleware,",
-      "events of other versions are validated against it or upcast to it first.",
+      [
+        "An Inngest `EventType` for one registry event: use it in `triggers`, `waitForEvent` and `cancelOn`;",
+        "`create` fills `v` with the version read (the latest unless pinned with `at`) and `id` from the",
+        "event's id template. As a trigger, the function reads that version: with evreg's middleware,",
+        "events of other versions are validated against it or upcast to it first.",
+      ].join("\n"),
     ],
     typeParameters: ["N extends EventName", "V extends EventVersion<N> = LatestVersion<N>"],
     extends: "EventType<N, StandardSchemaV1<SchemaData<N, V>>>",
@@ -309,8 +314,10 @@ const SUPPORT_CODE: StatementStructures[] = [
       {
         name: "at",
         docs: [
-          "This event type pinned to version `version`: a function triggered by it reads that version's data,",
-          "and `create` makes events of that version.",
+          [
+            "This event type pinned to version `version`: a function triggered by it reads that version's data,",
+            "and `create` makes events of that version.",
+          ].join("\n"),
         ],
         typeParameters: ["W extends EventVersion<N>"],
         parameters: [{ name: "version", type: "W" }],
@@ -371,9 +378,11 @@ const SUPPORT_CODE: StatementStructures[] = [
     isExported: true,
     isAsync: true,
     docs: [
-      "Sends one event or a batch through `client`, typed against the registry. Not generic: each payload",
-      "is matched by its `name` in one union of plain object types, which costs the compiler next to",
-      "nothing per call even with a thousand events.",
+      [
+        "Sends one event or a batch through `client`, typed against the registry. Not generic: each payload",
+        "is matched by its `name` in one union of plain object types, which costs the compiler next to",
+        "nothing per call even with a thousand events.",
+      ].join("\n"),
     ],
     parameters: [
       { name: "client", type: "EventSender" },
@@ -414,8 +423,10 @@ const SUPPORT_CODE: StatementStructures[] = [
     kind: StructureKind.Function,
     name: "group",
     docs: [
-      "A domain's helpers. Typed through `EventTypeGroup` and built at run time, so a registry of a thousand",
-      "events costs the compiler nothing per event until a helper is used.",
+      [
+        "A domain's helpers. Typed through `EventTypeGroup` and built at run time, so a registry of a thousand",
+        "events costs the compiler nothing per event until a helper is used.",
+      ].join("\n"),
     ],
     typeParameters: ["const G extends { readonly [member: string]: EventName }"],
     parameters: [{ name: "members", type: "G" }],
@@ -432,11 +443,7 @@ const SUPPORT_CODE: StatementStructures[] = [
 export function renderClient(registry: Registry, system: Registry): string {
   const events = [...registry.events, ...system.events];
   const groups = helpersObject(events);
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double },
-  });
-  const statements: StatementStructures[] = [
+  const statements: (StatementStructures | WriterFunction)[] = [
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: "inngest",
@@ -444,22 +451,16 @@ export function renderClient(registry: Registry, system: Registry): string {
     },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: "./validators.js", namedImports: ["validators"] },
     ...events.flatMap(versionTypes),
-    {
-      kind: StructureKind.TypeAlias,
-      name: "Events",
-      isExported: true,
-      docs: [
-        `Every event of registry "${registry.app}" and Inngest's system events: data per version, latest version.`,
-      ],
-      type: eventsMap(events),
-    },
+    eventsMap(registry, events),
     {
       kind: StructureKind.Interface,
       name: "EventPayloads",
       isExported: true,
       docs: [
-        "The payloads of each event, one plain object type per version: `v` may be left out for the latest",
-        "version only, and unversioned events carry none.",
+        [
+          "The payloads of each event, one plain object type per version: `v` may be left out for the latest",
+          "version only, and unversioned events carry none.",
+        ].join("\n"),
       ],
       properties: events.map((event) => ({ name: stringLiteral(event.name), type: payloadUnion(event) })),
     },
@@ -489,29 +490,14 @@ export function renderClient(registry: Registry, system: Registry): string {
         },
       ],
     },
-    {
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ["What the event types need at run time, per event."],
-      declarations: [
-        {
-          name: "eventTable",
-          type: "{ readonly [name: string]: EventTableEntry | undefined }",
-          initializer: (writer) =>
-            writer.block(() => {
-              for (const event of events) writer.writeLine(eventTableEntry(event));
-            }),
-        },
-      ],
+    (writer) => {
+      writeDoc(writer, "What the event types need at run time, per event.");
+      writer.write("const eventTable: { readonly [name: string]: EventTableEntry | undefined } = ").inlineBlock(() => {
+        for (const event of events) writer.writeLine(eventTableEntry(event));
+      });
+      writer.write(";").newLine();
     },
-    ...[...groups].map(
-      ([group, members]): StatementStructures => ({
-        kind: StructureKind.VariableStatement,
-        declarationKind: VariableDeclarationKind.Const,
-        isExported: true,
-        declarations: [{ name: group, initializer: groupInitializer(members) }],
-      }),
-    ),
+    ...[...groups].map(([group, members]): WriterFunction => groupStatement(group, members)),
     {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
@@ -530,7 +516,9 @@ export function renderClient(registry: Registry, system: Registry): string {
       ],
     },
   ];
-  const file = project.createSourceFile("events.ts", { statements, leadingTrivia: `// ${GENERATED_HEADER}\n\n` });
-  file.formatText({ indentSize: 2, convertTabsToSpaces: true });
-  return file.getFullText();
+  // Printed straight from the structures: no parse, no formatter pass (those took 3 of 4 s at 1,000 events).
+  return printStructure(
+    { kind: StructureKind.SourceFile, statements, leadingTrivia: `// ${GENERATED_HEADER}\n\n` },
+    { indentNumberOfSpaces: 2 },
+  );
 }
