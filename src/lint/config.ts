@@ -4,7 +4,7 @@
  * or `--rule id=severity` flags. A config mistake is a LintConfigError (exit 2), never a guess.
  */
 import { EvregError, type Issue, type Severity } from "../errors.ts";
-import { NAME_RULES } from "../naming/event-name.ts";
+import { NAME_RULES } from "../naming/rules.ts";
 
 /** Every rule `evreg lint` reports, with its default severity. */
 export const LINT_RULES = {

@@ -7,6 +7,9 @@
 import type { Issue } from "../errors.ts";
 import { systemRegistry } from "../registry/system.ts";
 import { isPastTense, toPastTense } from "./past-tense.ts";
+import type { NameRule } from "./rules.ts";
+
+export { NAME_RULES, type NameRule } from "./rules.ts";
 
 /** Where a name was found: registry declarations and sends name one event; triggers may use a wildcard. */
 export type NameContext = "registry" | "send" | "trigger";
@@ -14,18 +17,6 @@ export type NameContext = "registry" | "send" | "trigger";
 export interface NameCheckOptions {
   context?: NameContext;
 }
-
-export const NAME_RULES = [
-  "name/reserved-prefix",
-  "name/missing-domain",
-  "name/object-action",
-  "name/separator",
-  "name/case",
-  "name/past-tense",
-  "name/too-long",
-  "name/wildcard",
-] as const;
-export type NameRule = (typeof NAME_RULES)[number];
 
 /** Inngest rejects longer names. */
 export const MAX_NAME_LENGTH = 256;

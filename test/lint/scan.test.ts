@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { type Issue, loadRegistry, type Registry } from "evreg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LintInputError, scanProject } from "../../src/lint/scan.ts";
+import { LintInputError } from "../../src/lint/files.ts";
+import { scanProject } from "../../src/lint/scan.ts";
 
 const fixtures = "test/lint/fixtures";
 let registry: Registry;
