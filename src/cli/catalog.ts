@@ -2,18 +2,14 @@
  * `evreg catalog [--out DIR] [--src paths...]`: writes the browsable HTML catalog; with source paths,
  * the code scan supplies producers and consumers for the fan-out graph.
  * `evreg asyncapi [--out FILE]`: prints or writes the AsyncAPI 3.0 document.
+ * The commands import their stages when they run, so the CLI starts without loading the compiler.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
-import { renderAsyncApi } from "../codegen/asyncapi.ts";
 import type { CatalogLinks } from "../codegen/catalog/links.ts";
-import { renderCatalog } from "../codegen/catalog/render.ts";
-import { writeGeneratedFiles } from "../codegen/generate.ts";
 import { RegistryError } from "../errors.ts";
-import { scanProject } from "../lint/scan.ts";
-import { loadRegistry } from "../registry/load.ts";
 import { runCommand } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 
@@ -82,6 +78,12 @@ export function registerCatalogCommands(program: Command, context: CommandContex
       const io = context.io();
       context.exit(
         await runCommand(io, async () => {
+          const [{ loadRegistry }, { scanProject }, { renderCatalog }, { writeGeneratedFiles }] = await Promise.all([
+            import("../registry/load.ts"),
+            import("../lint/scan.ts"),
+            import("../codegen/catalog/render.ts"),
+            import("../codegen/generate.ts"),
+          ]);
           const registry = await loadRegistry(context.options().schemas);
           const links = options.src ? catalogLinksFromScan(scanProject(options.src, registry)) : undefined;
           const target = explicitOut(program) ?? path.join(context.options().out, "catalog");
@@ -107,6 +109,10 @@ export function registerCatalogCommands(program: Command, context: CommandContex
       const file = explicitOut(program);
       context.exit(
         await runCommand(io, async () => {
+          const [{ loadRegistry }, { renderAsyncApi }] = await Promise.all([
+            import("../registry/load.ts"),
+            import("../codegen/asyncapi.ts"),
+          ]);
           const registry = await loadRegistry(context.options().schemas);
           const text = `${JSON.stringify(renderAsyncApi(registry), null, 2)}\n`;
           if (file === undefined) {

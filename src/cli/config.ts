@@ -228,7 +228,7 @@ export function parseConfig(value: unknown, file: string): EvregConfig {
 async function readConfigFile(file: string, shown: string): Promise<unknown> {
   try {
     if (file.endsWith(".json")) return JSON.parse(await readFile(file, "utf8"));
-    const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: evregAliases() });
+    const jiti = createJiti(import.meta.url, { moduleCache: false, alias: evregAliases() });
     return await jiti.import(file, { default: true });
   } catch (error) {
     const cause = error instanceof Error ? error.message.split("\n")[0] : String(error);

@@ -1,9 +1,7 @@
 /** `evreg lint [paths...]`: registry name/id rules plus the code scan, printed by a reporter. */
 import { type Command, Option } from "commander";
 import { parseLintConfig, parseRuleFlag } from "../lint/config.ts";
-import { lintProject } from "../lint/lint.ts";
 import { FORMATS, type Format, formatIssues } from "../lint/reporters.ts";
-import { loadRegistry } from "../registry/load.ts";
 import { runCommand } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 
@@ -51,6 +49,11 @@ export function registerLintCommand(program: Command, context: CommandContext): 
           const [rule, setting] = parseRuleFlag(flag);
           config.rules[rule] = setting;
         }
+        // Loaded here, not at start-up: the scan brings in the TypeScript compiler.
+        const [{ loadRegistry }, { lintProject }] = await Promise.all([
+          import("../registry/load.ts"),
+          import("../lint/lint.ts"),
+        ]);
         const registry = await loadRegistry(context.options().schemas);
         const { issues, summary } = lintProject({ registry, paths, config });
         io.out(

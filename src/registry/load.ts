@@ -57,9 +57,10 @@ export async function loadRegistry(entry: string): Promise<Registry> {
       },
     ]);
   }
+  // A fresh module graph per load (watch mode re-reads edited files); jiti's file cache stays on, as
+  // it is keyed by each file's content hash, so unchanged files are not transpiled again every run.
   const jiti = createJiti(import.meta.url, {
     moduleCache: false,
-    fsCache: false,
     interopDefault: true,
     alias: evregAliases(),
   });
