@@ -2,14 +2,14 @@
  * `evreg generate`: writes the output folder once, checks it (--check), or keeps it in step with the
  * schema files (--watch). A watch run survives broken schemas: it prints the Issues and waits for
  * the next save, and it stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+ * The stages load when first needed: `--check` on an unchanged tree answers from the recorded
+ * fingerprint (codegen/fingerprint.ts) without loading the compiler, ajv or the registry.
  */
 import path from "node:path";
-import { watch } from "chokidar";
 import type { Command } from "commander";
-import { findStaleFiles, type GeneratedFiles, planOutput, writeGeneratedFiles } from "../codegen/generate.ts";
-import { scanProject } from "../lint/scan.ts";
+import { type GenerateTarget, generateFingerprint, recordedUpToDate, recordUpToDate } from "../codegen/fingerprint.ts";
+import type { GeneratedFiles } from "../codegen/generate.ts";
 import type { Registry } from "../registry/define.ts";
-import { loadRegistry } from "../registry/load.ts";
 import { catalogLinksFromScan } from "./catalog.ts";
 import { type CommandIO, runCommand } from "./io.ts";
 import type { CommandContext } from "./main.ts";
@@ -21,19 +21,23 @@ export const LARGE_REGISTRY_EVENTS = 200;
 /** Saves closer together than this (an editor writing several files) make one regeneration. */
 export const WATCH_DEBOUNCE_MS = 150;
 
-interface Target {
-  schemas: string;
-  out: string;
-  /** App code whose sends and triggers draw the catalog's producers and consumers (config lint.paths). */
-  sources: readonly string[];
-}
+type Target = GenerateTarget;
 
 /** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
-function plan(registry: Registry, sources: readonly string[]): Promise<GeneratedFiles> {
+async function plan(registry: Registry, sources: readonly string[]): Promise<GeneratedFiles> {
+  const [{ planOutput }, { scanProject }] = await Promise.all([
+    import("../codegen/generate.ts"),
+    import("../lint/scan.ts"),
+  ]);
   return planOutput(
     registry,
     sources.length > 0 ? { links: catalogLinksFromScan(scanProject([...sources], registry)) } : {},
   );
+}
+
+async function staleFiles(out: string, files: GeneratedFiles) {
+  const { findStaleFiles } = await import("../codegen/generate.ts");
+  return findStaleFiles(out, files);
 }
 
 const shownPath = (file: string): string => path.relative(process.cwd(), path.resolve(file)) || ".";
@@ -48,23 +52,34 @@ async function withProgress<T>(io: CommandIO, line: string, work: () => Promise<
 }
 
 async function loadWithProgress(io: CommandIO, schemas: string): Promise<Registry> {
+  const { loadRegistry } = await import("../registry/load.ts");
   const registry = await withProgress(io, `loading ${shownPath(schemas)}...`, () => loadRegistry(schemas));
   if (registry.events.length >= LARGE_REGISTRY_EVENTS)
     io.err(`generating files for ${registry.events.length} events...`);
   return registry;
 }
 
-async function checkOutput(io: CommandIO, { schemas, out, sources }: Target): Promise<number> {
+async function checkOutput(io: CommandIO, target: Target): Promise<number> {
+  const { schemas, out, sources } = target;
+  const shown = shownPath(out);
+  const recorded = await recordedUpToDate(target);
+  if (recorded) {
+    io.out(
+      `${shown}/ is up to date (${recorded.files} files, ${recorded.events} events; inputs unchanged since last verified)`,
+    );
+    return 0;
+  }
+  const fingerprint = await generateFingerprint(target);
   const registry = await loadWithProgress(io, schemas);
   const files = await plan(registry, sources);
-  const shown = shownPath(out);
-  const stale = await findStaleFiles(out, files);
+  const stale = await staleFiles(out, files);
   const lines = [
     ...stale.changed.map((file) => `  changed: ${shown}/${file}`),
     ...stale.missing.map((file) => `  missing: ${shown}/${file}`),
     ...stale.extra.map((file) => `  not generated: ${shown}/${file}`),
   ];
   if (lines.length === 0) {
+    await recordUpToDate(target, fingerprint, registry.events.length);
     io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
     return 0;
   }
@@ -75,16 +90,21 @@ async function checkOutput(io: CommandIO, { schemas, out, sources }: Target): Pr
 }
 
 /** Writes the output folder; leaves it alone (no rename, no watcher churn) when nothing changed. */
-async function writeOutput(io: CommandIO, { schemas, out, sources }: Target): Promise<number> {
+async function writeOutput(io: CommandIO, target: Target): Promise<number> {
+  const { schemas, out, sources } = target;
+  const fingerprint = await generateFingerprint(target);
   const registry = await loadWithProgress(io, schemas);
   const files = await plan(registry, sources);
   const shown = shownPath(out);
-  const stale = await findStaleFiles(out, files);
+  const stale = await staleFiles(out, files);
   if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
+    await recordUpToDate(target, fingerprint, registry.events.length);
     io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
     return 0;
   }
+  const { writeGeneratedFiles } = await import("../codegen/generate.ts");
   await writeGeneratedFiles(out, files);
+  await recordUpToDate(target, fingerprint, registry.events.length);
   io.out(`wrote ${files.size} files to ${shown}/ (${registry.events.length} events)`);
   return 0;
 }
@@ -113,6 +133,7 @@ async function watchSchemas(io: CommandIO, target: Target): Promise<number> {
   const folder = path.dirname(path.resolve(target.schemas));
   const regenerate = () => runCommand(io, () => writeOutput(io, target));
   await regenerate();
+  const { watch } = await import("chokidar");
   const watcher = watch(folder, { ignoreInitial: true, ignored: ignoredBy(target.out) });
   await new Promise<void>((ready, failed) => watcher.once("ready", ready).once("error", failed));
   io.out(`watching ${shownPath(folder)}/ for changes (Ctrl-C to stop)`);
