@@ -12,6 +12,18 @@
  *   format dropped. Formats without a pattern (`uri`) fall back to ajv-formats.
  * - errors stop at the first failure (ajv's default, `allErrors: false`): an invalid event is
  *   rejected as fast as possible, and the runtime reports that one problem.
+ * - the 2020-12 keywords are kept (zod writes `prefixItems` for tuples), but not the dynamic-scope
+ *   machinery `Ajv2020` switches on for `unevaluatedProperties`/`unevaluatedItems` and
+ *   `$dynamicRef`, keywords zod never writes: with `unevaluated` and `dynamicRef` on, every
+ *   validator carries an `evaluated` record, resets it on each call and allocates a
+ *   `dynamicAnchors` object per call. They are switched off and the keywords removed, so a schema
+ *   that used one would fail to compile (strict mode) instead of being checked wrongly.
+ * - `code.optimize: false`: ajv's optimiser is quadratic in the nesting depth of the generated code
+ *   (each property nests inside the previous one's `if (valid)`), and took half of the compile time
+ *   of a 1,000-event registry; what it removes (empty ifs, unused `_errsN` counters and `vSchemaN`
+ *   constants) changes no verdict, and the precompiled validators' post-pass removes it again.
+ * - `validateSchema: false`: the 2020-12 meta-schema itself uses `$dynamicRef`; schemas come from
+ *   `z.toJSONSchema`, and strict mode still rejects unknown keywords and malformed ones.
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -42,17 +54,32 @@ const ZOD_FORMATS: ReadonlyMap<string, RegExp> = new Map(
   }),
 );
 
+/** Keywords needing the dynamic-scope machinery switched off below; zod never writes them. */
+const DYNAMIC_KEYWORDS = [
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "$dynamicRef",
+  "$dynamicAnchor",
+  "$recursiveRef",
+  "$recursiveAnchor",
+] as const;
+
 export function createValidatorAjv(options: { source?: boolean } = {}): Ajv2020 {
   const ajv = new Ajv2020({
     strict: true,
     strictRequired: false,
     allowUnionTypes: true,
+    validateSchema: false,
     unicode: false,
     logger: false,
-    // `lines: false`: no newlines or indentation in generated code. (More `optimize` passes were
-    // measured: same output, slower generation.)
-    code: options.source ? { source: true, esm: true, lines: false } : {},
+    // `lines: false`: no newlines or indentation in generated code; `optimize: false`: see above
+    // (validators.ts removes the dead code it would have removed, in linear time).
+    code: options.source ? { source: true, esm: true, lines: false, optimize: false } : { optimize: false },
   } as ConstructorParameters<typeof Ajv2020>[0]);
+  // Ajv2020's constructor forces both on; read at compile time, so switching them off here holds.
+  ajv.opts.unevaluated = false;
+  ajv.opts.dynamicRef = false;
+  for (const keyword of DYNAMIC_KEYWORDS) ajv.removeKeyword(keyword);
   addFormats.default(ajv);
   for (const [format, regex] of ZOD_FORMATS) ajv.addFormat(format, regex);
   return ajv;
