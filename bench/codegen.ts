@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { compiledSchemaOf } from "../src/codegen/ajv.ts";
+import type { Registry } from "../src/index.ts";
 import type { JsonSchemaObject } from "../src/registry/json-schema.ts";
 import { median, type Row, timeMs } from "./harness.ts";
 import type { BenchOptions } from "./main.ts";
@@ -19,6 +20,8 @@ const run = promisify(execFile);
 
 export interface CodegenResult {
   rows: Row[];
+  /** The synthetic registry generated, and the validators.js the CLI wrote for it. */
+  registry: Registry;
   validatorsJs: string;
   schemas: JsonSchemaObject[];
 }
@@ -104,6 +107,7 @@ export async function codegenRows(options: BenchOptions, progress: (title: strin
     rows.push(...(await typeCheckRows(files, events, options)));
     return {
       rows,
+      registry,
       validatorsJs: files.get("validators.js") as string,
       schemas: registry.events.flatMap((event) =>
         event.versions.map((version) => compiledSchemaOf(version.envelopeSchema)),

@@ -5,6 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { codegenRows } from "./codegen.ts";
+import { gatewayRows } from "./gateway.ts";
 import { formatTable, type Row } from "./harness.ts";
 import { benchDir } from "./paths.ts";
 import { runtimeRows } from "./runtime.ts";
@@ -25,13 +26,14 @@ export async function runBenchmarks(options: BenchOptions): Promise<number> {
   };
   await section("validation of one typical event", () => validationRows(options));
   await section("zod vs precompiled validators on a shared corpus", () => agreementRows(options));
-  await section("validator size", () => sizeRows(options));
   const generated = await codegenRows(options, (title) => process.stderr.write(`bench: ${title}...\n`));
   rows.push(...generated.rows);
+  await section("validator size", () => sizeRows(generated.registry, generated.validatorsJs));
   await section("start-up of a registry's validators", () =>
     startupRows(options, generated.validatorsJs, generated.schemas),
   );
   await section("runtime: dedup stores vs raw clients, fan-out", () => runtimeRows(options));
+  await section("gateway: evreg serve vs a bare hono server", () => gatewayRows(options));
   await section("lint code scan", () => scanRows(options));
   process.stdout.write(`${formatTable(rows)}\n`);
   process.stdout.write(

@@ -7,7 +7,8 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import standalone from "ajv/dist/standalone/index.js";
 import addFormats from "ajv-formats";
 import { renderValidators } from "../src/codegen/validators.ts";
-import type { Registry } from "../src/index.ts";
+import { defineRegistry, type Registry } from "../src/index.ts";
+import { systemRegistry } from "../src/registry/system.ts";
 import { type MeasureOptions, opsPerSecond, type Row } from "./harness.ts";
 import { bytesPerValidator, importValidators } from "./load-validators.ts";
 import type { BenchOptions } from "./main.ts";
@@ -153,11 +154,21 @@ export function naiveStandalone(registry: Registry): string {
   return standalone.default(ajv, refs);
 }
 
-export function sizeRows(options: BenchOptions): Row[] {
-  const { registry } = syntheticRegistry(options.smoke ? 5 : 100, 99);
-  const count = registry.events.reduce((sum, event) => sum + event.versions.length, 0);
-  const naive = bytesPerValidator(naiveStandalone(registry), count);
-  const evreg = bytesPerValidator(renderValidators([registry]).js, count);
+/**
+ * Size per validator of the generated validators.js for the synthetic registry of `generate`'s
+ * benchmark (1,000 events, system events included), against naive ajv standalone output for its
+ * first 100 events (per-validator size does not depend on the registry's size, compiling 1,980
+ * schemas naively would take half a minute); and the typical event's validator alone.
+ */
+export function sizeRows(registry: Registry, validatorsJs: string): Row[] {
+  const count = [registry, systemRegistry].reduce(
+    (sum, each) => sum + each.events.reduce((events, event) => events + event.versions.length, 0),
+    0,
+  );
+  const sample = defineRegistry({ app: "sample", events: registry.events.slice(0, 100) });
+  const sampleCount = sample.events.reduce((sum, event) => sum + event.versions.length, 0);
+  const naive = bytesPerValidator(naiveStandalone(sample), sampleCount);
+  const evreg = bytesPerValidator(validatorsJs, count);
   const typical = bytesPerValidator(renderValidators([typicalRegistry()]).js, 1);
   const typicalNaive = bytesPerValidator(naiveStandalone(typicalRegistry()), 1);
   return [
@@ -171,13 +182,13 @@ export function sizeRows(options: BenchOptions): Row[] {
       pass: evreg <= 4096,
     },
     {
-      name: "size of the typical event's validator",
+      name: "size of the typical event's validator alone (nothing to share with other versions)",
       value: typical,
       unit: "bytes",
       baseline: `naive ajv standalone ${Math.round(typicalNaive)} B`,
       ratio: typicalNaive / typical,
-      goal: "<= 4096 B",
-      pass: typical <= 4096,
+      goal: null,
+      pass: null,
     },
   ];
 }
