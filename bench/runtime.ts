@@ -11,14 +11,17 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { Redis } from "ioredis";
 import { loadRegistry } from "../src/registry/load.ts";
 import { createRuntime } from "../src/runtime/bus.ts";
+import { memoryStore } from "../src/runtime/dedup/memory.ts";
 import { redisStore } from "../src/runtime/dedup/redis.ts";
 import { sqliteStore } from "../src/runtime/dedup/sqlite.ts";
 import type { DedupStore } from "../src/runtime/dedup/store.ts";
+import { createEventValidator } from "../src/runtime/validate.ts";
 import { examplePayloads } from "../test/fixtures/examples.ts";
 import { startRedis } from "../test/support/redis.ts";
 import { median, type Row } from "./harness.ts";
 import type { BenchOptions } from "./main.ts";
 import { repoRoot } from "./paths.ts";
+import { typicalRegistry, validEvent } from "./typical.ts";
 
 const require = createRequire(import.meta.url);
 const WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -144,7 +147,65 @@ async function fanOutRows(events: number): Promise<Row[]> {
   ];
 }
 
+/** Median of three timed rounds (after one warm-up round) of `batches` calls; events/s for 100 per call. */
+async function eventsPerSecond(batches: number, run: (batch: number) => unknown): Promise<number> {
+  let next = 0;
+  const round = async () => {
+    const start = performance.now();
+    for (let index = 0; index < batches; index++) await run(next++);
+    return (batches * 100 * 1000) / (performance.now() - start);
+  };
+  await round();
+  return median([await round(), await round(), await round()]);
+}
+
+/**
+ * `runtime.send` of batches of 100 typical events (memory store), each fanned out to 3 handlers and
+ * awaited until every handler ran, against validating the same events with the same validator.
+ */
+export async function sendRows(batches: number): Promise<Row[]> {
+  const registry = typicalRegistry();
+  const runtime = createRuntime({ registry, store: memoryStore() });
+  let runs = 0;
+  for (const id of ["email", "analytics", "ledger"]) {
+    runtime.on(validEvent.name as never, { id }, () => {
+      runs++;
+    });
+  }
+  const rounds = 4;
+  // Fresh ids for every batch sent (a repeated id would be a duplicate and run nothing).
+  const batchOf = (batch: number) =>
+    Array.from({ length: 100 }, (_, index) => ({ ...validEvent, id: `send-${batch}-${index}` }));
+  const sent = Array.from({ length: batches * rounds }, (_, batch) => batchOf(batch));
+  const validator = createEventValidator({ registry });
+  const validation = await eventsPerSecond(batches, (batch) => validator.assert(sent[batch % sent.length]));
+  const send = await eventsPerSecond(batches, async (batch) => {
+    await runtime.send(sent[batch] as never);
+    await runtime.idle();
+  });
+  await runtime.close();
+  if (runs !== batches * rounds * 300)
+    throw new Error(`runtime send ran ${runs} handlers, expected ${batches * rounds * 300}`);
+  const ratio = send / validation;
+  return [
+    {
+      name: "runtime send, batches of 100, 3 handlers each",
+      value: send,
+      unit: "events/s",
+      baseline: "validation alone",
+      ratio,
+      goal: "overhead <= 3x validation",
+      pass: ratio >= 1 / 3,
+    },
+  ];
+}
+
 export async function runtimeRows(options: BenchOptions): Promise<Row[]> {
   const count = options.smoke ? 50 : 2_000;
-  return [...(await fanOutRows(options.smoke ? 5 : 200)), ...(await sqliteRows(count)), ...(await redisRows(count))];
+  return [
+    ...(await sendRows(options.smoke ? 3 : 300)),
+    ...(await fanOutRows(options.smoke ? 5 : 200)),
+    ...(await sqliteRows(count)),
+    ...(await redisRows(count)),
+  ];
 }

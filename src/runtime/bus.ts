@@ -98,16 +98,31 @@ const MAX_RETRIES = 20;
 
 class RunCancelled extends Error {}
 
+interface Trigger {
+  name: string;
+  prefix: boolean;
+  version?: string;
+  condition?: CompiledExpression;
+}
+
 interface Registration {
   id: string;
   functionId: string;
-  triggers: { name: string; prefix: boolean; version?: string; condition?: CompiledExpression }[];
+  triggers: Trigger[];
   condition?: CompiledExpression;
   cancelOn: { name: string; condition: CompiledExpression }[];
   retries: number;
   handler: Handler<unknown, string, unknown>;
   /** Resolves when every expression compiled; false when one did not (the function is disabled). */
   ready: Promise<boolean>;
+  /** What `ready` resolved to; undefined while expressions compile. */
+  enabled: boolean | undefined;
+}
+
+/** The registrations an event name reaches, with the triggers that name matches (conditions aside). */
+interface Route {
+  registration: Registration;
+  triggers: Trigger[];
 }
 
 interface Parked {
@@ -115,15 +130,17 @@ interface Parked {
 }
 
 interface Run {
-  id: string;
+  /** Made when first read (runIdOf): a UUID costs more than a run of a small handler. */
+  id?: string;
   registration: Registration;
   event: ReceivedEvent;
   /** The version the handler reads (undefined: the latest). */
   version: string | undefined;
   /** `event` as that version, made on the first attempt. */
   view?: ReceivedEvent;
-  memo: Map<string, { value: unknown }>;
-  parked: Set<Parked>;
+  /** Made at the first step, like `parked` at the first wait: most runs have neither. */
+  memo?: Map<string, { value: unknown }>;
+  parked?: Set<Parked>;
   cancelled: boolean;
 }
 
@@ -133,6 +150,47 @@ interface Waiter {
   condition: Promise<CompiledExpression> | undefined;
   resolve(event: ReceivedEvent): void;
   fail(error: unknown): void;
+}
+
+interface ContextParts {
+  runIdOf(run: Run): string;
+  stepTools(run: Run): StepTools<unknown, unknown>;
+}
+
+/**
+ * What a handler receives. Most handlers read neither `step` nor `runId`, so both are made at the
+ * first read (destructuring reads them; a spread of the context does not copy them).
+ */
+class RunContext {
+  readonly event: ReceivedEvent;
+  readonly attempt: number;
+  readonly #run: Run;
+  readonly #parts: ContextParts;
+  #step: StepTools<unknown, unknown> | undefined;
+
+  constructor(run: Run, attempt: number, parts: ContextParts) {
+    this.event = run.view as ReceivedEvent;
+    this.attempt = attempt;
+    this.#run = run;
+    this.#parts = parts;
+  }
+
+  get runId(): string {
+    return this.#parts.runIdOf(this.#run);
+  }
+
+  get step(): StepTools<unknown, unknown> {
+    this.#step ??= this.#parts.stepTools(this.#run);
+    return this.#step;
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function serializeError(error: unknown): SerializedError {
@@ -203,7 +261,8 @@ export function createRuntime<R extends Registry>(
   };
   const leave = (): void => {
     active--;
-    if (active === 0) checkIdle();
+    // Only a waiting idle() needs the check; a gateway goes idle after every request.
+    if (active === 0 && idleWaiters.length > 0) checkIdle();
   };
   const detach = clock.attach?.(
     () =>
@@ -249,7 +308,7 @@ export function createRuntime<R extends Registry>(
     return new Promise<T>((resolve, reject) => {
       let disarm: () => void = () => {};
       const settle = (outcome: () => void): void => {
-        if (!run.parked.delete(parked)) return;
+        if (!run.parked?.delete(parked)) return;
         enter();
         disarm();
         outcome();
@@ -259,6 +318,7 @@ export function createRuntime<R extends Registry>(
         fail: (error) => settle(() => reject(error)),
         cancel: () => settle(() => reject(new RunCancelled())),
       };
+      run.parked ??= new Set();
       run.parked.add(parked);
       leave();
       disarm = arm(parked.resume, parked.fail);
@@ -299,7 +359,11 @@ export function createRuntime<R extends Registry>(
     }
   };
 
-  const runData = (run: Run) => ({ function_id: run.registration.functionId, run_id: run.id });
+  const runIdOf = (run: Run): string => {
+    run.id ??= randomUUID();
+    return run.id;
+  };
+  const runData = (run: Run) => ({ function_id: run.registration.functionId, run_id: runIdOf(run) });
   const emitsLifecycle = (run: Run): boolean => !run.event.name.startsWith(RESERVED_PREFIX);
 
   const stepTools = (run: Run): StepTools<unknown, unknown> => {
@@ -312,10 +376,11 @@ export function createRuntime<R extends Registry>(
     const memoized = async <T>(id: string, body: () => Promise<T>): Promise<T> => {
       if (run.cancelled) throw new RunCancelled();
       const key = keyOf(id);
-      const memo = run.memo.get(key);
+      const memo = run.memo?.get(key);
       if (memo) return memo.value as T;
       const value = await body();
       if (run.cancelled) throw new RunCancelled();
+      run.memo ??= new Map();
       run.memo.set(key, { value });
       return value;
     };
@@ -346,34 +411,37 @@ export function createRuntime<R extends Registry>(
     };
   };
 
-  const execute = async (run: Run): Promise<void> => {
+  const contextParts: ContextParts = { runIdOf, stepTools };
+  const callHandler = (run: Run, attempt: number): unknown => {
+    run.view ??= versions.read(run.event, run.version);
+    return run.registration.handler(new RunContext(run, attempt, contextParts));
+  };
+
+  /** After a successful attempt; synchronous unless function.finished has an observer. */
+  const completeRun = (run: Run, output: unknown): Promise<void> | undefined => {
+    if (run.cancelled) return;
+    const finished = emitsLifecycle(run) && isObserved("inngest/function.finished");
+    if (!finished && !options.onActivity) return;
+    // Inngest stores a run's output as JSON: handlers of function.finished see what JSON kept.
+    const result = output === undefined ? null : JSON.parse(JSON.stringify(output));
+    notify({
+      type: "run.completed",
+      functionId: run.registration.functionId,
+      runId: runIdOf(run),
+      event: run.event,
+      result,
+    });
+    if (finished) return emitLifecycle("inngest/function.finished", { ...runData(run), event: run.event, result });
+  };
+
+  /** After attempt `attempt` threw `thrown`: retries with backoff until one succeeds or the retries run out. */
+  const afterFailure = async (run: Run, attempt: number, thrown: unknown): Promise<void> => {
     const { registration, event } = run;
-    const base = { functionId: registration.functionId, runId: run.id, event };
-    notify({ type: "run.started", ...base });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        run.view ??= versions.read(event, run.version);
-        const output = await registration.handler({ event: run.view, step: stepTools(run), runId: run.id, attempt });
-        if (run.cancelled) return;
-        const finished = emitsLifecycle(run) && isObserved("inngest/function.finished");
-        if (!finished && !options.onActivity) return;
-        // Inngest stores a run's output as JSON: handlers of function.finished see what JSON kept.
-        const result = output === undefined ? null : JSON.parse(JSON.stringify(output));
-        notify({ type: "run.completed", ...base, result });
-        if (finished) await emitLifecycle("inngest/function.finished", { ...runData(run), event, result });
-        return;
-      } catch (thrown) {
-        if (run.cancelled || thrown instanceof RunCancelled) return;
-        const error = serializeError(thrown);
-        if (attempt < registration.retries && !isNonRetriable(thrown)) {
-          notify({ type: "run.retrying", ...base, attempt, error });
-          try {
-            await sleepFor(run, backoff(attempt));
-          } catch {
-            return;
-          }
-          continue;
-        }
+    const base = { functionId: registration.functionId, runId: runIdOf(run), event };
+    for (;;) {
+      if (run.cancelled || thrown instanceof RunCancelled) return;
+      const error = serializeError(thrown);
+      if (attempt >= registration.retries || isNonRetriable(thrown)) {
         notify({ type: "run.failed", ...base, attempt, error });
         if (emitsLifecycle(run)) {
           await emitLifecycle("inngest/function.failed", { ...runData(run), error, event });
@@ -381,41 +449,141 @@ export function createRuntime<R extends Registry>(
         }
         return;
       }
+      notify({ type: "run.retrying", ...base, attempt, error });
+      try {
+        await sleepFor(run, backoff(attempt));
+      } catch {
+        return;
+      }
+      attempt++;
+      try {
+        await completeRun(run, await callHandler(run, attempt));
+        return;
+      } catch (next) {
+        thrown = next;
+      }
     }
   };
 
+  /**
+   * The first attempt runs synchronously: a handler that returns a plain value completes without a
+   * promise. Only async handlers, failures and observed lifecycle events take the async paths.
+   */
+  const execute = (run: Run): Promise<void> | undefined => {
+    if (options.onActivity)
+      notify({ type: "run.started", functionId: run.registration.functionId, runId: runIdOf(run), event: run.event });
+    let output: unknown;
+    try {
+      output = callHandler(run, 0);
+      if (!isPromiseLike(output)) return completeRun(run, output);
+    } catch (thrown) {
+      return afterFailure(run, 0, thrown);
+    }
+    return Promise.resolve(output)
+      .then((value) => completeRun(run, value))
+      .then(undefined, (thrown: unknown) => afterFailure(run, 0, thrown));
+  };
+
+  const endRun = (run: Run): void => {
+    runs.delete(run);
+    leave();
+  };
+
+  // `runs` holds the runs that went async; a run that completes in `begin` never enters it.
+  const begin = (run: Run): void => {
+    let running: Promise<void> | undefined;
+    try {
+      running = execute(run);
+    } catch (error) {
+      report(error);
+    }
+    if (!running) leave();
+    else {
+      runs.add(run);
+      running.then(
+        () => endRun(run),
+        (error: unknown) => {
+          report(error);
+          endRun(run);
+        },
+      );
+    }
+  };
+
+  // Runs started in one turn of the event loop begin together, in order, in one later turn.
+  let queued: Run[] = [];
+  const beginQueued = (): void => {
+    const starting = queued;
+    queued = [];
+    for (const run of starting) begin(run);
+  };
+
   const startRun = (registration: Registration, event: ReceivedEvent, version: string | undefined): void => {
-    const run: Run = {
-      id: randomUUID(),
-      registration,
-      event,
-      version,
-      memo: new Map(),
-      parked: new Set(),
-      cancelled: false,
-    };
-    runs.add(run);
+    const run: Run = { registration, event, version, cancelled: false };
     enter();
-    setImmediate(() => {
-      execute(run)
-        .catch(report)
-        .finally(() => {
-          runs.delete(run);
-          leave();
-        });
-    });
+    queued.push(run);
+    if (queued.length === 1) setImmediate(beginQueued);
   };
 
   const cancel = (run: Run): void => {
     run.cancelled = true;
-    for (const parked of [...run.parked]) parked.cancel();
-    notify({ type: "run.cancelled", functionId: run.registration.functionId, runId: run.id, event: run.event });
+    for (const parked of [...(run.parked ?? [])]) parked.cancel();
+    notify({ type: "run.cancelled", functionId: run.registration.functionId, runId: runIdOf(run), event: run.event });
     if (!emitsLifecycle(run)) return;
     enter();
     emitLifecycle("inngest/function.cancelled", { ...runData(run), event: run.event }).finally(leave);
   };
 
-  const dispatch = async (event: ReceivedEvent): Promise<void> => {
+  /** Per event name, the registrations its triggers reach and whether a cancelOn rule reads it. */
+  const routes = new Map<string, { routes: Route[]; cancels: boolean }>();
+  const routesOf = (name: string): { routes: Route[]; cancels: boolean } => {
+    let found = routes.get(name);
+    if (!found) {
+      found = { routes: [], cancels: false };
+      for (const registration of registrations) {
+        if (registration.cancelOn.some((rule) => rule.name === name)) found.cancels = true;
+        if (registration.enabled === false) continue;
+        const triggers = registration.triggers.filter((trigger) =>
+          trigger.prefix ? name.startsWith(trigger.name) : trigger.name === name,
+        );
+        if (triggers.length > 0) found.routes.push({ registration, triggers });
+      }
+      routes.set(name, found);
+    }
+    return found;
+  };
+  let compiling = 0;
+  const forgetRoutes = (): void => {
+    observedNames.clear();
+    routes.clear();
+  };
+
+  const cancelRunsOn = (event: ReceivedEvent): void => {
+    for (const run of [...runs, ...queued]) {
+      if (run.cancelled || run.event === event) continue;
+      const cancelling = run.registration.cancelOn.some(
+        (rule) => rule.name === event.name && rule.condition({ event: run.event, async: event }),
+      );
+      if (cancelling) cancel(run);
+    }
+  };
+
+  const startRuns = (event: ReceivedEvent, reached: readonly Route[]): void => {
+    for (const { registration, triggers } of reached) {
+      let fired: Trigger | undefined;
+      for (const trigger of triggers) {
+        if (!trigger.condition || trigger.condition({ event })) {
+          fired = trigger;
+          break;
+        }
+      }
+      if (fired && (!registration.condition || registration.condition({ event })))
+        startRun(registration, event, fired.version);
+    }
+  };
+
+  /** Waiters first (their conditions may still be compiling), then cancelOn, then triggers. */
+  const dispatchLater = async (event: ReceivedEvent): Promise<void> => {
     notify({ type: "delivered", event });
     for (const waiter of [...waiters]) {
       if (waiter.name !== event.name) continue;
@@ -433,68 +601,79 @@ export function createRuntime<R extends Registry>(
         waiter.resolve(latest);
       }
     }
-    const ready = await Promise.all(registrations.map((registration) => registration.ready));
-    for (const run of [...runs]) {
-      if (run.cancelled || run.event === event) continue;
-      const cancelling = run.registration.cancelOn.some(
-        (rule) => rule.name === event.name && rule.condition({ event: run.event, async: event }),
-      );
-      if (cancelling) cancel(run);
-    }
-    registrations.forEach((registration, index) => {
-      if (!ready[index]) return;
-      const fired = registration.triggers.find(
-        (trigger) =>
-          (trigger.prefix ? event.name.startsWith(trigger.name) : trigger.name === event.name) &&
-          (!trigger.condition || trigger.condition({ event })),
-      );
-      if (fired && (!registration.condition || registration.condition({ event })))
-        startRun(registration, event, fired.version);
-    });
+    await Promise.all(registrations.map((registration) => registration.ready));
+    const { routes: reached, cancels } = routesOf(event.name);
+    if (cancels) cancelRunsOn(event);
+    startRuns(event, reached);
   };
 
-  const deliver = (event: ReceivedEvent): void => {
+  /** The same steps at once, when no waiter reads the event and every expression has compiled. */
+  const dispatchNow = (event: ReceivedEvent): void => {
+    if (options.onActivity) notify({ type: "delivered", event });
+    try {
+      const { routes: reached, cancels } = routesOf(event.name);
+      if (cancels) cancelRunsOn(event);
+      startRuns(event, reached);
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  const waitedFor = (events: readonly { name: string }[]): boolean => {
+    if (waiters.size === 0) return false;
+    for (const waiter of waiters) if (events.some((event) => event.name === waiter.name)) return true;
+    return false;
+  };
+  /** One decision per send, so the events of a batch start their runs in order either way. */
+  const dispatchesNow = (events: readonly { name: string }[]): boolean => compiling === 0 && !waitedFor(events);
+
+  const deliver = (event: ReceivedEvent, now: boolean): void => {
+    if (now) {
+      dispatchNow(event);
+      return;
+    }
     enter();
-    dispatch(event).catch(report).finally(leave);
+    dispatchLater(event).catch(report).finally(leave);
   };
 
   /** Validates, dedups and delivers (now, or at a future `ts`). */
   const accept = async (input: unknown, system: boolean): Promise<SendResult> => {
     const validated: ValidatedEvent[] = (system ? systemEvents : userEvents).assert(input);
     const now = clock.now();
-    const withIds = validated.filter((event) => event.id !== undefined);
-    const claims =
-      withIds.length > 0
-        ? await store.claim(
-            withIds.map((event) => event.id as string),
-            now,
-          )
-        : [];
-    const firstTime = new Map<ValidatedEvent, boolean>(withIds.map((event, index) => [event, claims[index] ?? false]));
-    const ids: string[] = [];
-    const duplicates: string[] = [];
-    for (const event of validated) {
-      const id = event.id ?? randomUUID();
-      ids.push(id);
-      if (firstTime.get(event) === false) {
+    const claimed: string[] = [];
+    for (const event of validated) if (event.id !== undefined) claimed.push(event.id);
+    // One claim for the batch; an id the store did not answer for counts as a duplicate.
+    const firstTime = claimed.length > 0 ? await store.claim(claimed, now) : [];
+    const immediate = dispatchesNow(validated);
+    const ids: string[] = new Array(validated.length);
+    let duplicates: string[] | undefined;
+    let claim = 0;
+    for (let index = 0; index < validated.length; index++) {
+      const event = validated[index] as ValidatedEvent;
+      let id = event.id;
+      if (id === undefined) id = randomUUID();
+      else if (firstTime[claim++] !== true) {
+        ids[index] = id;
+        duplicates ??= [];
         duplicates.push(id);
         notify({ type: "duplicate", id, name: event.name });
         continue;
       }
+      ids[index] = id;
       const received: ReceivedEvent = { name: event.name, data: event.data, id, ts: event.ts ?? now };
       if (event.v !== undefined) received.v = event.v;
       if (received.ts > now) {
         notify({ type: "scheduled", event: received, at: received.ts });
         const timer = clock.setTimer(received.ts - now, () => {
           scheduled.delete(timer);
-          deliver(received);
+          deliver(received, dispatchesNow([received]));
         });
         scheduled.add(timer);
       } else {
-        deliver(received);
+        deliver(received, immediate);
       }
     }
-    return duplicates.length > 0 ? { ids, duplicates } : { ids };
+    return duplicates ? { ids, duplicates } : { ids };
   };
 
   const compileAll = async (expressions: (() => Promise<void>)[]): Promise<boolean> => {
@@ -559,6 +738,7 @@ export function createRuntime<R extends Registry>(
         }),
         cancelOn: [],
         ready: Promise.resolve(true),
+        enabled: true,
       };
       if (functionOptions.if) {
         const expression = functionOptions.if;
@@ -577,9 +757,18 @@ export function createRuntime<R extends Registry>(
           });
         });
       });
-      if (compiles.length > 0) registration.ready = compileAll(compiles).finally(() => observedNames.clear());
+      if (compiles.length > 0) {
+        compiling++;
+        registration.enabled = undefined;
+        registration.ready = compileAll(compiles).then((enabled) => {
+          registration.enabled = enabled;
+          compiling--;
+          forgetRoutes();
+          return enabled;
+        });
+      }
       registrations.push(registration);
-      observedNames.clear();
+      forgetRoutes();
       return { id, functionId: registration.functionId };
     },
     send: (events) => accept(events, false),
@@ -592,9 +781,9 @@ export function createRuntime<R extends Registry>(
       detach?.();
       for (const timer of scheduled) clock.clearTimer(timer);
       scheduled.clear();
-      for (const run of runs) {
+      for (const run of [...runs, ...queued]) {
         run.cancelled = true;
-        for (const parked of [...run.parked]) parked.cancel();
+        for (const parked of [...(run.parked ?? [])]) parked.cancel();
       }
       waiters.clear();
       if (!options.store) await store.close();

@@ -130,6 +130,39 @@ describe("fan-out", () => {
   });
 });
 
+describe("runs in a batch", () => {
+  it("sync and async handlers, throwing or not, each complete once; runId is stable across retries", async () => {
+    const { runtime, clock, activity } = setup();
+    const seen: { id: string; attempt: number; runId: string; hasStep: boolean }[] = [];
+    runtime.on("billing/invoice.paid", { id: "sync" }, ({ event, runId, attempt, step }) => {
+      seen.push({ id: event.id, attempt, runId, hasStep: typeof step.run === "function" });
+    });
+    runtime.on("billing/invoice.paid", { id: "async" }, async ({ event }) => `async:${event.id}`);
+    runtime.on("billing/invoice.paid", { id: "flaky", retries: 1 }, (context) => {
+      seen.push({ id: `flaky:${context.event.id}`, attempt: context.attempt, runId: context.runId, hasStep: false });
+      if (context.attempt === 0) throw new Error("first attempt fails");
+    });
+    const batch = ["a", "b", "c"].map((suffix) => ({ ...invoice, id: `batch-${suffix}` }));
+    expect((await runtime.send(batch)).ids).toEqual(["batch-a", "batch-b", "batch-c"]);
+    await clock.advance(1_000);
+    await runtime.idle();
+
+    expect(seen.filter((each) => !each.id.startsWith("flaky")).map((each) => each.id)).toEqual(batch.map((e) => e.id));
+    expect(seen.every((each) => each.id.startsWith("flaky") || each.hasStep)).toBe(true);
+    for (const event of batch) {
+      const attempts = seen.filter((each) => each.id === `flaky:${event.id}`);
+      expect(attempts.map((each) => each.attempt)).toEqual([0, 1]);
+      expect(new Set(attempts.map((each) => each.runId)).size).toBe(1);
+    }
+    const completed = activity.flatMap((each) => (each.type === "run.completed" ? [each] : []));
+    expect(completed).toHaveLength(9);
+    expect(completed.filter((each) => each.functionId.endsWith("-async")).map((each) => each.result)).toEqual(
+      batch.map((event) => `async:${event.id}`),
+    );
+    expect(new Set(completed.map((each) => each.runId)).size).toBe(9);
+  });
+});
+
 describe("send", () => {
   it("delivers an id once within 24 hours and reports the duplicate", async () => {
     const { runtime, clock } = setup();

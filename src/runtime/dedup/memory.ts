@@ -1,9 +1,10 @@
 /**
- * The default dedup store: one process, bounded memory. Ids sit in a Map in first-reception order,
- * so expired ids are evicted from the front; past `maxEntries` the oldest go first.
+ * The default dedup store: one process, bounded memory. Ids sit in a Map, and in a queue in
+ * first-reception order, so expired ids are evicted from the queue's front without walking the Map
+ * (whose iteration would step over every deleted slot); past `maxEntries` the oldest go first.
  */
 import { DEDUP_WINDOW_MS } from "../limits.ts";
-import type { DedupStore, StoreOptions } from "./store.ts";
+import type { ClaimState, DedupStore, StoreOptions } from "./store.ts";
 
 export interface MemoryStoreOptions extends StoreOptions {
   /** Most ids kept; beyond it the oldest are forgotten early. Default 100,000. */
@@ -19,19 +20,51 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const windowMs = options.windowMs ?? DEDUP_WINDOW_MS;
   const maxEntries = options.maxEntries ?? 100_000;
   const firstSeen = new Map<string, number>();
+  // The queue: ids and when they were claimed, oldest first from `head`. An entry whose id was
+  // released, or claimed again after it expired, no longer matches the Map and is skipped.
+  let queuedIds: string[] = [];
+  let queuedTimes: number[] = [];
+  let head = 0;
+  // Ids claimed with claimPending and not yet confirmed or released.
+  const pending = new Set<string>();
+
+  const compact = (): void => {
+    if (head > 1_024 && head * 2 > queuedIds.length) {
+      queuedIds = queuedIds.slice(head);
+      queuedTimes = queuedTimes.slice(head);
+      head = 0;
+    }
+    // Releases without evictions leave stale entries behind: rebuild from the Map (insertion order).
+    if (queuedIds.length - head > 2 * firstSeen.size + 1_024) {
+      queuedIds = [...firstSeen.keys()];
+      queuedTimes = [...firstSeen.values()];
+      head = 0;
+    }
+  };
 
   const evict = (now: number): void => {
-    for (const [id, seen] of firstSeen) {
-      if (seen + windowMs > now && firstSeen.size <= maxEntries) break;
-      firstSeen.delete(id);
+    while (head < queuedIds.length) {
+      const id = queuedIds[head] as string;
+      const seen = queuedTimes[head] as number;
+      if (firstSeen.get(id) === seen) {
+        if (seen + windowMs > now && firstSeen.size <= maxEntries) break;
+        firstSeen.delete(id);
+      }
+      head++;
     }
+    compact();
   };
 
   const claimOne = (id: string, now: number): boolean => {
     const seen = firstSeen.get(id);
-    if (seen !== undefined && seen + windowMs > now) return false;
-    firstSeen.delete(id);
+    if (seen !== undefined) {
+      if (seen + windowMs > now) return false;
+      // Claimed again after expiry: it moves to the back, keeping first-reception order.
+      firstSeen.delete(id);
+    }
     firstSeen.set(id, now);
+    queuedIds.push(id);
+    queuedTimes.push(now);
     return true;
   };
 
@@ -40,15 +73,38 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       return firstSeen.size;
     },
     async claim(ids, now) {
-      const claimed = ids.map((id) => claimOne(id, now));
+      const claimed: boolean[] = new Array(ids.length);
+      for (let index = 0; index < ids.length; index++) claimed[index] = claimOne(ids[index] as string, now);
       evict(now);
       return claimed;
     },
+    async claimPending(ids, now) {
+      const states: ClaimState[] = new Array(ids.length);
+      for (let index = 0; index < ids.length; index++) {
+        const id = ids[index] as string;
+        if (claimOne(id, now)) {
+          pending.add(id);
+          states[index] = "first";
+        } else states[index] = pending.has(id) ? "pending" : "done";
+      }
+      evict(now);
+      return states;
+    },
+    async confirm(ids) {
+      for (const id of ids) pending.delete(id);
+    },
     async release(ids) {
-      for (const id of ids) firstSeen.delete(id);
+      for (const id of ids) {
+        firstSeen.delete(id);
+        pending.delete(id);
+      }
     },
     async close() {
+      pending.clear();
       firstSeen.clear();
+      queuedIds = [];
+      queuedTimes = [];
+      head = 0;
     },
   };
 }
