@@ -56,7 +56,8 @@ export function scanJson(value: unknown, path: string): JsonScan {
   const problems: JsonProblem[] = [];
   // A UTF-16 unit takes at most 6 bytes in JSON (`\u001f`); numbers at most 24 characters.
   let maxBytes = 0;
-  const ancestors = new Set<object>();
+  // The objects above the current node: a stack, since JSON is shallow and a Set costs more.
+  const ancestors: object[] = [];
   // Keys of the current node's ancestors; a pointer string is built only for a problem.
   const keys: (string | number)[] = [];
   const here = (): string => `${path}${keys.map((key) => `/${pointerSegment(key)}`).join("")}`;
@@ -95,7 +96,7 @@ export function scanJson(value: unknown, path: string): JsonScan {
       report(`data is nested deeper than ${MAX_DEPTH} levels`, "flatten the payload");
       return;
     }
-    if (ancestors.has(object)) {
+    if (ancestors.includes(object)) {
       report("circular reference", "send a tree: reference repeated objects by id");
       return;
     }
@@ -108,7 +109,7 @@ export function scanJson(value: unknown, path: string): JsonScan {
       );
       return;
     }
-    ancestors.add(object);
+    ancestors.push(object);
     maxBytes += 2;
     if (isArray) {
       maxBytes += object.length;
@@ -118,8 +119,7 @@ export function scanJson(value: unknown, path: string): JsonScan {
         keys.pop();
       }
     } else {
-      for (const key in object) {
-        if (!Object.hasOwn(object, key)) continue;
+      for (const key of Object.keys(object)) {
         maxBytes += key.length * 6 + 4;
         const child = (object as Record<string, unknown>)[key];
         keys.push(key);
@@ -137,7 +137,7 @@ export function scanJson(value: unknown, path: string): JsonScan {
         keys.pop();
       }
     }
-    ancestors.delete(object);
+    ancestors.pop();
   };
 
   try {

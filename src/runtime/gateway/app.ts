@@ -109,7 +109,10 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       body: parsed.value,
       bodyBytes: read.bytes.length,
       eventKey,
-      headers: forwardedHeaders(c),
+      // Read only by deliveries that forward them.
+      get headers() {
+        return forwardedHeaders(c);
+      },
     });
   };
 

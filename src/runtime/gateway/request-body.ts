@@ -12,6 +12,7 @@ export type BodyResult = { ok: true; bytes: Buffer } | { ok: false; reason: "too
 /** `application/json`, with at most a UTF-8 charset parameter; anything else is refused (415). */
 export function isJsonContentType(header: string | undefined): boolean {
   if (!header) return false;
+  if (header === "application/json") return true;
   const [type = "", ...parameters] = header.split(";").map((part) => part.trim().toLowerCase());
   if (type !== "application/json") return false;
   return parameters.every((parameter) => parameter === "" || /^charset="?utf-8"?$/.test(parameter));
