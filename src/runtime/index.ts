@@ -10,7 +10,7 @@ export type { RedisStoreOptions } from "./dedup/redis.ts";
 export { redisStore } from "./dedup/redis.ts";
 export type { SqliteStoreOptions } from "./dedup/sqlite.ts";
 export { sqliteStore } from "./dedup/sqlite.ts";
-export type { DedupStore, StoreOptions } from "./dedup/store.ts";
+export type { ClaimState, DedupStore, StoreOptions } from "./dedup/store.ts";
 export { DedupStoreError } from "./dedup/store.ts";
 export type { Duration } from "./duration.ts";
 export { durationMs } from "./duration.ts";

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
+import fc from "fast-check";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import registry from "../../schemas/index.ts";
@@ -45,6 +46,20 @@ describe.each(stores)("%s store", (_name, make) => {
   });
 });
 
+describe.each(stores.filter(([name]) => name !== "sqlite"))("%s store, two-phase claims", (_name, make) => {
+  it("keeps a first claim pending until confirmed; a released one is first again", async () => {
+    const store = await make();
+    expect(await store.claimPending?.(["p", "q", "p"], T0, 10_000)).toEqual(["first", "first", "pending"]);
+    expect(await store.claimPending?.(["p", "q"], T0 + 1, 10_000)).toEqual(["pending", "pending"]);
+    await store.confirm?.(["p"], T0 + 2);
+    await store.release(["q"]);
+    expect(await store.claimPending?.(["p", "q"], T0 + 3, 10_000)).toEqual(["done", "first"]);
+    // An ordinary claim sees pending and confirmed marks alike: taken.
+    expect(await store.claim(["p", "q"], T0 + 4)).toEqual([false, false]);
+    await store.close();
+  });
+});
+
 describe.each(stores.slice(0, 2))("%s store window (fake clock)", (_name, make) => {
   it("blocks for 24 hours from the first reception, not the last", async () => {
     const store = await make();
@@ -70,6 +85,64 @@ describe("memory store", () => {
       T0 + DEDUP_WINDOW_MS,
     );
     expect(store.size).toBe(100);
+  });
+
+  // The reference: one Map in first-reception order, expired and surplus ids dropped from the front.
+  const referenceStore = (windowMs: number, maxEntries: number) => {
+    const seen = new Map<string, number>();
+    return {
+      claim(ids: string[], now: number): boolean[] {
+        const verdicts = ids.map((id) => {
+          const first = seen.get(id);
+          if (first !== undefined && first + windowMs > now) return false;
+          seen.delete(id);
+          seen.set(id, now);
+          return true;
+        });
+        for (const [id, first] of seen) {
+          if (first + windowMs > now && seen.size <= maxEntries) break;
+          seen.delete(id);
+        }
+        return verdicts;
+      },
+      release(ids: string[]) {
+        for (const id of ids) seen.delete(id);
+      },
+      get size() {
+        return seen.size;
+      },
+    };
+  };
+
+  it("gives the reference's verdicts and size for any sequence of claims, releases and time", async () => {
+    const id = fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h");
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant("claim" as const), ids: fc.array(id, { maxLength: 6 }), later: fc.nat(40) }),
+      fc.record({ kind: fc.constant("release" as const), ids: fc.array(id, { maxLength: 3 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(operation, { maxLength: 60 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (operations, maxEntries) => {
+          const windowMs = 50;
+          const store = memoryStore({ windowMs, maxEntries });
+          const reference = referenceStore(windowMs, maxEntries);
+          let now = T0;
+          for (const operation of operations) {
+            if (operation.kind === "release") {
+              await store.release(operation.ids);
+              reference.release(operation.ids);
+              continue;
+            }
+            now += operation.later;
+            expect(await store.claim(operation.ids, now)).toEqual(reference.claim(operation.ids, now));
+            expect(store.size).toBe(reference.size);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -7,7 +7,10 @@
 import { createRequire } from "node:module";
 import type { Redis, RedisOptions } from "ioredis";
 import { DEDUP_WINDOW_MS } from "../limits.ts";
-import { type DedupStore, type StoreOptions, storeError } from "./store.ts";
+import { type ClaimState, type DedupStore, type StoreOptions, storeError } from "./store.ts";
+
+/** The value of a pending mark; a confirmed (or one-phase) mark holds "1". */
+const PENDING = "pending";
 
 export interface RedisStoreOptions extends StoreOptions {
   /** Prefix of every key; default `evreg:dedup:`. */
@@ -71,6 +74,45 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
         throw fail(failed);
       }
       return replies.map(([, reply]) => reply === "OK");
+    },
+    async claimPending(ids, _now, pendingMs) {
+      if (ids.length === 0) return [];
+      const pipeline = client.pipeline();
+      for (const id of ids) {
+        pipeline.set(prefix + id, PENDING, "PX", pendingMs, "NX");
+        pipeline.get(prefix + id);
+      }
+      let replies: [Error | null, unknown][] | null;
+      try {
+        replies = await pipeline.exec();
+      } catch (error) {
+        throw fail(error);
+      }
+      if (!replies) throw fail(new Error("the pipeline was discarded"));
+      const failed = replies.find(([error]) => error !== null)?.[0];
+      if (failed) {
+        const mine = ids.filter((_, index) => replies?.[2 * index]?.[1] === "OK");
+        if (mine.length > 0) await client.del(...mine.map((id) => prefix + id)).catch(() => undefined);
+        throw fail(failed);
+      }
+      return ids.map((_, index): ClaimState => {
+        if (replies?.[2 * index]?.[1] === "OK") return "first";
+        // A mark that expired between SET and GET reads as pending: the caller asks again.
+        const value = replies?.[2 * index + 1]?.[1];
+        return value === PENDING || value === null ? "pending" : "done";
+      });
+    },
+    async confirm(ids) {
+      if (ids.length === 0) return;
+      const pipeline = client.pipeline();
+      for (const id of ids) pipeline.set(prefix + id, "1", "PX", windowMs);
+      try {
+        const replies = await pipeline.exec();
+        const failed = replies?.find(([error]) => error !== null)?.[0];
+        if (failed) throw failed;
+      } catch (error) {
+        throw fail(error);
+      }
     },
     async release(ids) {
       if (ids.length === 0) return;

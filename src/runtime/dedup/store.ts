@@ -14,7 +14,17 @@ export interface DedupStore {
   /** Forgets the marks of `ids`, e.g. when the send that claimed them failed afterwards. */
   release(ids: readonly string[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Two-phase claims, for gateways that acknowledge an id only once it was forwarded: an id claimed
+   * first is marked pending (for at most `pendingMs`, in case its claimer dies) until `confirm` or
+   * `release`. Per id: "first" (forward it), "pending" (another claimer is forwarding it) or "done".
+   */
+  claimPending?(ids: readonly string[], now: number, pendingMs: number): Promise<ClaimState[]>;
+  /** Pending marks of `ids` become ordinary marks, kept for the window from `now`. */
+  confirm?(ids: readonly string[], now: number): Promise<void>;
 }
+
+export type ClaimState = "first" | "pending" | "done";
 
 export interface StoreOptions {
   /** How long an id blocks duplicates, from its first reception; default 24 hours (Inngest's window). */

@@ -9,7 +9,7 @@ import type { DedupStore } from "../dedup/store.ts";
 import { DEFAULT_MAX_EVENT_BYTES } from "../limits.ts";
 import type { SendResult } from "../types.ts";
 import type { EventValidator, ValidatedEvent } from "../validate.ts";
-import { createDedupGate } from "./dedup-gate.ts";
+import { createDedupGate, PendingElsewhereError } from "./dedup-gate.ts";
 import { forwardEvents } from "./upstream.ts";
 
 /**
@@ -122,7 +122,11 @@ function oversizedEvents(batch: readonly unknown[], bodyBytes: number, maxEventB
 }
 
 export function deliverUpstream(options: UpstreamDeliveryOptions): Deliver {
-  const gate = createDedupGate(options.store);
+  // A duplicate waits for another gateway's forward at most as long as that forward may take.
+  const gate = createDedupGate(options.store, {
+    pendingMs: options.timeoutMs + 5_000,
+    waitMs: options.timeoutMs + 1_000,
+  });
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   return async ({ body, bodyBytes, eventKey, headers }) => {
     const { events, issues } = options.validator.check(body);
@@ -140,6 +144,13 @@ export function deliverUpstream(options: UpstreamDeliveryOptions): Deliver {
         );
       }
     } catch (error) {
+      if (error instanceof PendingElsewhereError) {
+        return {
+          status: 503,
+          error:
+            "an event of this batch is still being forwarded by another gateway; nothing was accepted, retry the send",
+        };
+      }
       options.onError(error instanceof Error ? error : new Error(String(error)));
       return storeDown();
     }
