@@ -48,6 +48,31 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
       error,
     );
 
+  /**
+   * Runs a pipeline that sets one mark per id (the SET at every `stride`-th reply). On any error the
+   * marks this call did set are released (best effort) and the call fails.
+   */
+  const execClaims = async (
+    pipeline: ReturnType<Redis["pipeline"]>,
+    ids: readonly string[],
+    stride: number,
+  ): Promise<[Error | null, unknown][]> => {
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await pipeline.exec();
+    } catch (error) {
+      throw fail(error);
+    }
+    if (!replies) throw fail(new Error("the pipeline was discarded"));
+    const failed = replies.find(([error]) => error !== null)?.[0];
+    if (failed) {
+      const mine = ids.filter((_, index) => replies?.[stride * index]?.[1] === "OK");
+      if (mine.length > 0) await client.del(...mine.map((id) => prefix + id)).catch(() => undefined);
+      throw fail(failed);
+    }
+    return replies;
+  };
+
   return {
     async claim(ids) {
       if (ids.length === 0) return [];
@@ -60,19 +85,7 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
       }
       const pipeline = client.pipeline();
       for (const id of ids) pipeline.set(prefix + id, "1", "PX", windowMs, "NX");
-      let replies: [Error | null, unknown][] | null;
-      try {
-        replies = await pipeline.exec();
-      } catch (error) {
-        throw fail(error);
-      }
-      if (!replies) throw fail(new Error("the pipeline was discarded"));
-      const failed = replies.find(([error]) => error !== null)?.[0];
-      if (failed) {
-        const mine = ids.filter((_, index) => replies?.[index]?.[1] === "OK");
-        if (mine.length > 0) await client.del(...mine.map((id) => prefix + id)).catch(() => undefined);
-        throw fail(failed);
-      }
+      const replies = await execClaims(pipeline, ids, 1);
       return replies.map(([, reply]) => reply === "OK");
     },
     async claimPending(ids, _now, pendingMs) {
@@ -82,23 +95,11 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
         pipeline.set(prefix + id, PENDING, "PX", pendingMs, "NX");
         pipeline.get(prefix + id);
       }
-      let replies: [Error | null, unknown][] | null;
-      try {
-        replies = await pipeline.exec();
-      } catch (error) {
-        throw fail(error);
-      }
-      if (!replies) throw fail(new Error("the pipeline was discarded"));
-      const failed = replies.find(([error]) => error !== null)?.[0];
-      if (failed) {
-        const mine = ids.filter((_, index) => replies?.[2 * index]?.[1] === "OK");
-        if (mine.length > 0) await client.del(...mine.map((id) => prefix + id)).catch(() => undefined);
-        throw fail(failed);
-      }
+      const replies = await execClaims(pipeline, ids, 2);
       return ids.map((_, index): ClaimState => {
-        if (replies?.[2 * index]?.[1] === "OK") return "first";
+        if (replies[2 * index]?.[1] === "OK") return "first";
         // A mark that expired between SET and GET reads as pending: the caller asks again.
-        const value = replies?.[2 * index + 1]?.[1];
+        const value = replies[2 * index + 1]?.[1];
         return value === PENDING || value === null ? "pending" : "done";
       });
     },
