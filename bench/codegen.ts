@@ -212,7 +212,11 @@ function typedSends(events: readonly SyntheticEvent[]): string {
 /** The generated client with each data type replaced by `z.input<typeof schema>` of the same zod schema. */
 function inferredClient(eventsTs: string, events: readonly SyntheticEvent[]): Record<string, string> {
   const versions = events.flatMap((event) => event.versions);
-  const aliases = [...eventsTs.matchAll(/^export type (\w+) = \{\n[\s\S]*?^\};$/gm)].slice(0, versions.length);
+  // A version is written out (`= { ... };`), or derived from the one before (`= Previous & { ... };`, `= Previous;`).
+  const aliases = [...eventsTs.matchAll(/^export type (\w+) = (?:\w+;|(?:\w+ & )?\{\n[\s\S]*?^\};)$/gm)].slice(
+    0,
+    versions.length,
+  );
   if (aliases.length !== versions.length) throw new Error("bench: the generated client's data types changed shape");
   const schemas = aliases.map(
     (alias, index) =>
