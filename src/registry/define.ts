@@ -126,16 +126,31 @@ export interface Registry<Events extends readonly EventDefinition[] = readonly E
   get(name: string): EventDefinition | undefined;
 }
 
-/** Where the caller of `defineEvent` is, read from the stack (first frame outside this module). */
-function callSite(): SourceLocation | undefined {
-  const frames = new Error().stack?.split("\n").slice(1) ?? [];
-  const here = frames[0]?.match(/\((.*):\d+:\d+\)$|at (.*):\d+:\d+$/);
-  const ownFile = (here?.[1] ?? here?.[2])?.replace(/^file:\/\//, "");
-  for (const frame of frames) {
+/**
+ * Where the caller of `defineEvent` is, read from the stack on first use. Capturing a stack is cheap
+ * (V8 keeps the frames); formatting it is what costs, so that waits until a message needs the place,
+ * and is then done by whatever formats stacks in this process (source maps included), as for an error
+ * thrown at the call.
+ */
+function callSite(): () => SourceLocation | undefined {
+  const trace: { stack?: string } = {};
+  Error.captureStackTrace(trace, defineEvent);
+  let site: SourceLocation | undefined;
+  let read = false;
+  return () => {
+    if (!read) site = firstFrame(trace.stack ?? "");
+    read = true;
+    return site;
+  };
+}
+
+/** The first frame of a formatted stack that is a file of the app (not `node:` internals). */
+function firstFrame(stack: string): SourceLocation | undefined {
+  for (const frame of stack.split("\n").slice(1)) {
     const match = frame.match(/\((.*):(\d+):(\d+)\)$|at (.*):(\d+):(\d+)$/);
     if (!match) continue;
     const file = (match[1] ?? match[4] ?? "").replace(/^file:\/\//, "");
-    if (file === ownFile || file.startsWith("node:")) continue;
+    if (file.startsWith("node:")) continue;
     return { file, line: Number(match[2] ?? match[5]), column: Number(match[3] ?? match[6]) };
   }
   return undefined;
@@ -286,7 +301,7 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
     message,
     fix,
     ...(path ? { path } : {}),
-    ...locate(source),
+    ...locate(source()),
   });
   const fail = (issues: Issue[]): never => {
     throw new RegistryError(`Event ${name} is not valid:`, issues);
@@ -363,7 +378,7 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
     }
     const unrepresentable = findUnrepresentable(version.data, name).map((found) => ({
       ...found,
-      ...locate(source),
+      ...locate(source()),
       path: `/data${found.path === "/" ? "" : found.path}`,
       message: `version ${label}: ${found.message}`,
     }));
@@ -403,7 +418,7 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
   }
   if (issues.length === 0) issues.push(...checkUpcasters(input.upcast, versions, versioned, issue));
   if (issues.length === 0 && input.id !== undefined) {
-    issues.push(...checkIdTemplate(input.id, versions, name).map((found) => ({ ...found, ...locate(source) })));
+    issues.push(...checkIdTemplate(input.id, versions, name).map((found) => ({ ...found, ...locate(source()) })));
   }
   if (issues.length > 0) fail(issues);
 
@@ -421,7 +436,9 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
     versions,
     latest: latest.v,
     upcast: Object.freeze({ ...((input.upcast ?? {}) as Record<string, Upcaster>) }),
-    source,
+    get source() {
+      return source();
+    },
   };
 }
 
