@@ -2,6 +2,7 @@
  * `defineEvent` and `defineRegistry`: the declarations every other stage reads. Each check runs
  * when the schema file is imported, so a mistake is reported with the file and line that made it.
  */
+import { readFileSync, statSync } from "node:fs";
 import type { z } from "zod";
 import { type Issue, RegistryError } from "../errors.ts";
 import {
@@ -151,9 +152,32 @@ function firstFrame(stack: string): SourceLocation | undefined {
     if (!match) continue;
     const file = (match[1] ?? match[4] ?? "").replace(/^file:\/\//, "");
     if (file.startsWith("node:")) continue;
-    return { file, line: Number(match[2] ?? match[5]), column: Number(match[3] ?? match[6]) };
+    const line = Number(match[2] ?? match[5]);
+    return { file, line, column: callColumn(file, line, Number(match[3] ?? match[6])) };
   }
   return undefined;
+}
+
+/** The lines of the schema file read last (events are located file by file), and when it was changed. */
+let lastRead: { file: string; changed: number; lines: string[] } | undefined;
+
+/**
+ * Transpilers that load TypeScript schema files keep lines but not columns (`defineEvent(` runs as
+ * `_evreg.defineEvent.call(void 0, `), so on a line of the file holding exactly one `defineEvent(`,
+ * that is the column to cite; otherwise the stack's.
+ */
+function callColumn(file: string, line: number, column: number): number {
+  try {
+    const changed = statSync(file).mtimeMs;
+    if (lastRead?.file !== file || lastRead.changed !== changed) {
+      lastRead = { file, changed, lines: readFileSync(file, "utf8").split("\n") };
+    }
+  } catch {
+    return column;
+  }
+  const text = lastRead.lines[line - 1] ?? "";
+  const at = text.indexOf("defineEvent(");
+  return at >= 0 && !text.includes("defineEvent(", at + 1) ? at + 1 : column;
 }
 
 function locate(source: SourceLocation | undefined): Pick<Issue, "file" | "line" | "column"> {
