@@ -8,13 +8,11 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { closest, distance } from "fastest-levenshtein";
-import { createJiti } from "jiti";
 import { z } from "zod";
 import { EvregError, type Issue } from "../errors.ts";
 import { LINT_RULES, type LintRule, RULE_SETTINGS, type RuleSetting } from "../lint/config.ts";
 import { FORMATS, type Format } from "../lint/reporters.ts";
 import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/define.ts";
-import { evregAliases } from "../registry/load.ts";
 
 /** Where events are deduplicated: in memory, in a SQLite file, or in Redis shared by many processes. */
 export type StoreSetting = "memory" | `sqlite:${string}` | `redis://${string}` | `rediss://${string}`;
@@ -79,45 +77,54 @@ export const CONFIG_FILES = [
 
 export const DEFAULT_SETTINGS = { schemas: "schemas/index.ts", out: "generated" } as const;
 
-const ruleSettings = z.enum(RULE_SETTINGS as [RuleSetting, ...RuleSetting[]]);
-const ruleMap = z.record(z.string(), ruleSettings);
 const storePattern = /^(memory|sqlite:.+|rediss?:\/\/.+)$/;
 
-const configSchema = z.strictObject({
-  schemas: z.string().min(1).optional(),
-  out: z.string().min(1).optional(),
-  lint: z
-    .strictObject({
-      paths: z.array(z.string().min(1)).optional(),
-      rules: ruleMap.optional(),
-      overrides: z.array(z.strictObject({ events: z.array(z.string().min(1)), rules: ruleMap })).optional(),
-      format: z.enum(FORMATS).optional(),
-    })
-    .optional(),
-  compat: z
-    .strictObject({
-      mode: z.enum(COMPATIBILITY_MODES).optional(),
-      lock: z.string().min(1).optional(),
-    })
-    .optional(),
-  runtime: z
-    .strictObject({
-      store: z.string().regex(storePattern, 'use "memory", "sqlite:FILE" or a redis:// URL').optional(),
-    })
-    .optional(),
-  serve: z
-    .strictObject({
-      port: z.number().int().min(0).max(65535).optional(),
-      host: z.string().min(1).optional(),
-      upstream: z.url({ protocol: /^https?$/ }).optional(),
-      eventKeyFile: z.string().min(1).optional(),
-    })
-    .optional(),
-});
+/** The schema of the file, built when a config is first read: evreg's entry exports this module too. */
+function buildConfigSchema() {
+  const ruleMap = z.record(z.string(), z.enum(RULE_SETTINGS as [RuleSetting, ...RuleSetting[]]));
+  return z.strictObject({
+    schemas: z.string().min(1).optional(),
+    out: z.string().min(1).optional(),
+    lint: z
+      .strictObject({
+        paths: z.array(z.string().min(1)).optional(),
+        rules: ruleMap.optional(),
+        overrides: z.array(z.strictObject({ events: z.array(z.string().min(1)), rules: ruleMap })).optional(),
+        format: z.enum(FORMATS).optional(),
+      })
+      .optional(),
+    compat: z
+      .strictObject({
+        mode: z.enum(COMPATIBILITY_MODES).optional(),
+        lock: z.string().min(1).optional(),
+      })
+      .optional(),
+    runtime: z
+      .strictObject({
+        store: z.string().regex(storePattern, 'use "memory", "sqlite:FILE" or a redis:// URL').optional(),
+      })
+      .optional(),
+    serve: z
+      .strictObject({
+        port: z.number().int().min(0).max(65535).optional(),
+        host: z.string().min(1).optional(),
+        upstream: z.url({ protocol: /^https?$/ }).optional(),
+        eventKeyFile: z.string().min(1).optional(),
+      })
+      .optional(),
+  });
+}
+
+let schemaOfConfig: ReturnType<typeof buildConfigSchema> | undefined;
+
+function configSchema(): ReturnType<typeof buildConfigSchema> {
+  schemaOfConfig ??= buildConfigSchema();
+  return schemaOfConfig;
+}
 
 /** The keys an object at `keyPath` of the config may have, for "did you mean" suggestions. */
 function knownKeysAt(keyPath: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType = configSchema;
+  let schema: z.ZodType = configSchema();
   for (const key of keyPath) {
     while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
     if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
@@ -216,7 +223,7 @@ function resolvePaths(config: EvregConfig, base: string): EvregConfig {
 /** Checks a config value read from `file` and makes its paths absolute (relative to the file's folder). */
 export function parseConfig(value: unknown, file: string): EvregConfig {
   const shown = path.relative(process.cwd(), file) || file;
-  const parsed = configSchema.safeParse(value);
+  const parsed = configSchema().safeParse(value);
   if (!parsed.success)
     throw new ConfigError(`The config file ${shown} is not valid:`, issuesOfZod(parsed.error, shown));
   const config = parsed.data as EvregConfig;
@@ -228,8 +235,8 @@ export function parseConfig(value: unknown, file: string): EvregConfig {
 async function readConfigFile(file: string, shown: string): Promise<unknown> {
   try {
     if (file.endsWith(".json")) return JSON.parse(await readFile(file, "utf8"));
-    const jiti = createJiti(import.meta.url, { moduleCache: false, alias: evregAliases() });
-    return await jiti.import(file, { default: true });
+    const { importModule } = await import("../registry/import-module.ts");
+    return await importModule(file);
   } catch (error) {
     const cause = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new ConfigError("Cannot read the config file:", [

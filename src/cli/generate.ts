@@ -79,7 +79,7 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
     ...stale.extra.map((file) => `  not generated: ${shown}/${file}`),
   ];
   if (lines.length === 0) {
-    await recordUpToDate(target, fingerprint, registry.events.length);
+    await recordUpToDate(target, fingerprint, registry.events.length, files);
     io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
     return 0;
   }
@@ -98,13 +98,13 @@ async function writeOutput(io: CommandIO, target: Target): Promise<number> {
   const shown = shownPath(out);
   const stale = await staleFiles(out, files);
   if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
-    await recordUpToDate(target, fingerprint, registry.events.length);
+    await recordUpToDate(target, fingerprint, registry.events.length, files);
     io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
     return 0;
   }
   const { writeGeneratedFiles } = await import("../codegen/generate.ts");
   await writeGeneratedFiles(out, files);
-  await recordUpToDate(target, fingerprint, registry.events.length);
+  await recordUpToDate(target, fingerprint, registry.events.length, files);
   io.out(`wrote ${files.size} files to ${shown}/ (${registry.events.length} events)`);
   return 0;
 }

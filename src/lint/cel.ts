@@ -3,8 +3,10 @@
  * registry: parse with @bufbuild/cel, then walk every `event.*` / `async.*` select chain through the
  * JSON Schema of that event's data. A path no version declares is `code/unknown-field`, with the
  * closest existing field as the fix; a parse error is `code/invalid-expression` with its offset.
+ * The parser (the package's CommonJS build, so checks stay synchronous) loads on the first check.
  */
-import { parse } from "@bufbuild/cel";
+import { createRequire } from "node:module";
+import type { parse } from "@bufbuild/cel";
 import { closest } from "fastest-levenshtein";
 import type { JsonSchema, JsonSchemaObject } from "../registry/json-schema.ts";
 
@@ -313,10 +315,17 @@ function parseErrorOffset(error: unknown): number {
   return typeof offset === "number" ? offset : 0;
 }
 
+let parser: typeof parse | undefined;
+
+function celParser(): typeof parse {
+  parser ??= (createRequire(import.meta.url)("@bufbuild/cel") as { parse: typeof parse }).parse;
+  return parser;
+}
+
 /** Parses an expression; on failure returns the `code/invalid-expression` finding instead. */
 export function parseCel(expression: string): { expr: ReturnType<typeof parse> } | { finding: CelFinding } {
   try {
-    return { expr: parse(expression) };
+    return { expr: celParser()(expression) };
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^<input>:\d+:\d+: /, "") : String(error);
     return {

@@ -30,33 +30,76 @@ export interface LintResult {
   scan: ScanResult;
 }
 
+interface SchemaText {
+  text: string;
+  /** Offset of the first character of each line. */
+  lineStarts: number[];
+}
+
+function schemaText(text: string): SchemaText {
+  const lineStarts = [0];
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) lineStarts.push(at + 1);
+  return { text, lineStarts };
+}
+
 /** Where a declared name is written: the name's string literal in its schema file, else the defineEvent call. */
-function declarationSite(event: Registry["events"][number], cwd: string): Pick<Issue, "file" | "line" | "column"> {
+function declarationSite(
+  event: Registry["events"][number],
+  cwd: string,
+  read: (file: string) => SchemaText | undefined,
+): Pick<Issue, "file" | "line" | "column"> {
   const source = event.source;
   if (!source) return {};
   const file = path.isAbsolute(source.file) ? path.relative(cwd, source.file) : source.file;
-  let text: string;
-  try {
-    text = readFileSync(path.resolve(cwd, file), "utf8");
-  } catch {
-    return { file, line: source.line, column: source.column };
-  }
+  const schema = read(path.resolve(cwd, file));
   const offset = [`"${event.name}"`, `'${event.name}'`, `\`${event.name}\``]
-    .map((quoted) => text.indexOf(quoted))
+    .map((quoted) => schema?.text.indexOf(quoted) ?? -1)
     .find((found) => found >= 0);
-  if (offset === undefined) return { file, line: source.line, column: source.column };
-  const before = text.slice(0, offset).split("\n");
-  return { file, line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+  if (schema === undefined || offset === undefined) return { file, line: source.line, column: source.column };
+  const line = lineAt(schema.lineStarts, offset);
+  return { file, line: line + 1, column: offset - (schema.lineStarts[line] as number) + 1 };
 }
 
-/** Name and id rules on every declared event, located where the event is declared. */
+/** The 0-based line holding `offset` (binary search over the line starts). */
+function lineAt(lineStarts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((lineStarts[middle] as number) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/**
+ * Name and id rules on every declared event, located where the event is declared. Only events with
+ * issues are located, and each schema file is read once: a registry may declare 1,000 events in one file.
+ */
 export function lintRegistry(registry: Registry, cwd: string = process.cwd()): Issue[] {
-  const where = new Map(registry.events.map((event) => [event.name, declarationSite(event, cwd)]));
+  const texts = new Map<string, SchemaText | undefined>();
+  const read = (file: string): SchemaText | undefined => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, schemaText(readFileSync(file, "utf8")));
+      } catch {
+        texts.set(file, undefined);
+      }
+    }
+    return texts.get(file);
+  };
+  const byName = new Map(registry.events.map((event) => [event.name, event]));
+  const where = new Map<string, Pick<Issue, "file" | "line" | "column">>();
+  const siteOf = (name: string) => {
+    const event = byName.get(name);
+    if (!where.has(name)) where.set(name, event ? declarationSite(event, cwd, read) : {});
+    return where.get(name);
+  };
   const issues = [
     ...registry.events.flatMap((event) => checkEventName(event.name, { context: "registry" })),
     ...checkIdTemplates(registry.events),
   ];
-  return issues.map((issue) => ({ ...issue, ...(issue.event ? where.get(issue.event) : {}) }));
+  return issues.map((issue) => ({ ...issue, ...(issue.event ? siteOf(issue.event) : {}) }));
 }
 
 export function summarize(issues: readonly Issue[]): LintSummary {

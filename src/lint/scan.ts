@@ -4,7 +4,7 @@
  * both the Issues and the references themselves (the catalog's producers and consumers).
  */
 import path from "node:path";
-import { type CallExpression, Node, Project, type SourceFile, ts } from "ts-morph";
+import type { CallExpression, Node, Project, SourceFile } from "ts-morph";
 import type { Issue } from "../errors.ts";
 import { checkEventName } from "../naming/event-name.ts";
 import { checkIdTemplate } from "../naming/id-template.ts";
@@ -22,6 +22,7 @@ import {
   resolveTemplateLoosely,
   unwrap,
 } from "./resolve.ts";
+import { tsMorph } from "./ts-morph.ts";
 
 export type ReferenceKind = "send" | "trigger" | "wait" | "cancel";
 
@@ -62,6 +63,7 @@ export interface ScanOptions {
  * skipping them makes the scan several times faster.
  */
 function createProject(): Project {
+  const { Project, ts } = tsMorph();
   return new Project({
     compilerOptions: {
       allowJs: true,
@@ -221,7 +223,7 @@ class Scanner {
     const literal = unwrap(node);
     const singleLine =
       exact &&
-      (Node.isStringLiteral(literal) || Node.isNoSubstitutionTemplateLiteral(literal)) &&
+      (tsMorph().Node.isStringLiteral(literal) || tsMorph().Node.isNoSubstitutionTemplateLiteral(literal)) &&
       !literal.getText().includes("\\");
     for (const finding of findings) {
       const start = singleLine ? literal.getStart() + 1 + finding.offset : literal.getStart();
@@ -288,7 +290,7 @@ class Scanner {
 
   /** `{ event, if, match }` of waitForEvent and cancelOn. */
   private checkAwaited(kind: "wait" | "cancel", options: Node, info: FunctionInfo | undefined): void {
-    if (!Node.isObjectLiteralExpression(options)) {
+    if (!tsMorph().Node.isObjectLiteralExpression(options)) {
       this.reference(kind, resolveEventName(options), options, info?.id);
       return;
     }
@@ -328,14 +330,14 @@ class Scanner {
     const constant = resolveString(value);
     let template: string | undefined;
     if (constant !== undefined) template = constant;
-    else if (Node.isTemplateExpression(value)) {
+    else if (tsMorph().Node.isTemplateExpression(value)) {
       template =
         value.getHead().getLiteralText() +
         value
           .getTemplateSpans()
           .map((span) => `\${${span.getExpression().getText()}}${span.getLiteral().getLiteralText()}`)
           .join("");
-    } else if (Node.isIdentifier(value) || Node.isPropertyAccessExpression(value)) {
+    } else if (tsMorph().Node.isIdentifier(value) || tsMorph().Node.isPropertyAccessExpression(value)) {
       template = `\${${value.getText()}}`;
     }
     if (template === undefined) return;
@@ -355,8 +357,8 @@ class Scanner {
     let resolved = true;
     const triggers: string[] = [];
     for (const entry of entries) {
-      const eventNode = Node.isObjectLiteralExpression(entry) ? propertyValue(entry, "event") : entry;
-      if (Node.isObjectLiteralExpression(entry) && !eventNode) {
+      const eventNode = tsMorph().Node.isObjectLiteralExpression(entry) ? propertyValue(entry, "event") : entry;
+      if (tsMorph().Node.isObjectLiteralExpression(entry) && !eventNode) {
         if (entry.getProperty("cron") === undefined) resolved = false;
         continue;
       }
@@ -365,7 +367,7 @@ class Scanner {
       const definition = this.reference("trigger", name, eventNode, id);
       if (name === undefined) resolved = false;
       else triggers.push(name);
-      const condition = Node.isObjectLiteralExpression(entry) ? propertyValue(entry, "if") : undefined;
+      const condition = tsMorph().Node.isObjectLiteralExpression(entry) ? propertyValue(entry, "if") : undefined;
       if (condition) {
         this.checkIf(
           condition,
@@ -382,7 +384,7 @@ class Scanner {
     const cancelOn = options && propertyValue(options, "cancelOn");
     if (cancelOn) {
       const list = unwrap(cancelOn);
-      for (const entry of Node.isArrayLiteralExpression(list) ? list.getElements() : [list])
+      for (const entry of tsMorph().Node.isArrayLiteralExpression(list) ? list.getElements() : [list])
         this.checkAwaited("cancel", unwrap(entry), info);
     }
     return info;
@@ -391,7 +393,7 @@ class Scanner {
   /** The createFunction call whose handler contains `node`. */
   private enclosingFunction(node: Node): FunctionInfo | undefined {
     for (const ancestor of node.getAncestors()) {
-      if (Node.isCallExpression(ancestor) && methodName(ancestor) === "createFunction")
+      if (tsMorph().Node.isCallExpression(ancestor) && methodName(ancestor) === "createFunction")
         return this.functionInfo(ancestor);
     }
     return undefined;
@@ -401,9 +403,11 @@ class Scanner {
   private isClient(receiver: Node): boolean {
     if (/inngest/i.test(receiver.getText())) return true;
     const initializer =
-      Node.isIdentifier(receiver) || Node.isPropertyAccessExpression(receiver) ? followConstant(receiver) : undefined;
+      tsMorph().Node.isIdentifier(receiver) || tsMorph().Node.isPropertyAccessExpression(receiver)
+        ? followConstant(receiver)
+        : undefined;
     const created = initializer && unwrap(initializer);
-    return Node.isNewExpression(created) && /(^|\.)Inngest$/.test(created.getExpression().getText());
+    return tsMorph().Node.isNewExpression(created) && /(^|\.)Inngest$/.test(created.getExpression().getText());
   }
 
   visit(call: CallExpression): void {
@@ -415,7 +419,7 @@ class Scanner {
         this.functionInfo(call);
         return;
       case "send":
-        if (args[0] && Node.isPropertyAccessExpression(callee) && this.isClient(callee.getExpression())) {
+        if (args[0] && tsMorph().Node.isPropertyAccessExpression(callee) && this.isClient(callee.getExpression())) {
           this.checkSend(args[0], this.enclosingFunction(call)?.id);
         }
         return;
@@ -431,11 +435,11 @@ class Scanner {
 
 function methodName(call: CallExpression): string | undefined {
   const callee = call.getExpression();
-  return Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
+  return tsMorph().Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
 }
 
 function triggerEntries(node: Node): Node[] {
-  return Node.isArrayLiteralExpression(node) ? node.getElements().map(unwrap) : [node];
+  return tsMorph().Node.isArrayLiteralExpression(node) ? node.getElements().map(unwrap) : [node];
 }
 
 /** Issues in reading order: file, line, column, rule. */
@@ -452,6 +456,7 @@ export const byPosition = (a: Issue, b: Issue): number =>
 export function scanProject(paths: readonly string[], registry: Registry, options: ScanOptions = {}): ScanResult {
   const cwd = options.cwd ?? process.cwd();
   const files = listSourceFiles(paths.length > 0 ? paths : ["src"], cwd);
+  const { ts } = tsMorph();
   const project = createProject();
   const sourceFiles = files.map((file) => project.addSourceFileAtPath(file));
   const broken = parseErrors(project, sourceFiles, cwd);

@@ -2,6 +2,7 @@
  * `defineEvent` and `defineRegistry`: the declarations every other stage reads. Each check runs
  * when the schema file is imported, so a mistake is reported with the file and line that made it.
  */
+import { readFileSync, statSync } from "node:fs";
 import type { z } from "zod";
 import { type Issue, RegistryError } from "../errors.ts";
 import {
@@ -126,19 +127,57 @@ export interface Registry<Events extends readonly EventDefinition[] = readonly E
   get(name: string): EventDefinition | undefined;
 }
 
-/** Where the caller of `defineEvent` is, read from the stack (first frame outside this module). */
-function callSite(): SourceLocation | undefined {
-  const frames = new Error().stack?.split("\n").slice(1) ?? [];
-  const here = frames[0]?.match(/\((.*):\d+:\d+\)$|at (.*):\d+:\d+$/);
-  const ownFile = (here?.[1] ?? here?.[2])?.replace(/^file:\/\//, "");
-  for (const frame of frames) {
+/**
+ * Where the caller of `defineEvent` is, read from the stack on first use. Capturing a stack is cheap
+ * (V8 keeps the frames); formatting it is what costs, so that waits until a message needs the place,
+ * and is then done by whatever formats stacks in this process (source maps included), as for an error
+ * thrown at the call.
+ */
+function callSite(): () => SourceLocation | undefined {
+  const trace: { stack?: string } = {};
+  Error.captureStackTrace(trace, defineEvent);
+  let site: SourceLocation | undefined;
+  let read = false;
+  return () => {
+    if (!read) site = firstFrame(trace.stack ?? "");
+    read = true;
+    return site;
+  };
+}
+
+/** The first frame of a formatted stack that is a file of the app (not `node:` internals). */
+function firstFrame(stack: string): SourceLocation | undefined {
+  for (const frame of stack.split("\n").slice(1)) {
     const match = frame.match(/\((.*):(\d+):(\d+)\)$|at (.*):(\d+):(\d+)$/);
     if (!match) continue;
     const file = (match[1] ?? match[4] ?? "").replace(/^file:\/\//, "");
-    if (file === ownFile || file.startsWith("node:")) continue;
-    return { file, line: Number(match[2] ?? match[5]), column: Number(match[3] ?? match[6]) };
+    if (file.startsWith("node:")) continue;
+    const line = Number(match[2] ?? match[5]);
+    return { file, line, column: callColumn(file, line, Number(match[3] ?? match[6])) };
   }
   return undefined;
+}
+
+/** The lines of the schema file read last (events are located file by file), and when it was changed. */
+let lastRead: { file: string; changed: number; lines: string[] } | undefined;
+
+/**
+ * Transpilers that load TypeScript schema files keep lines but not columns (`defineEvent(` runs as
+ * `_evreg.defineEvent.call(void 0, `), so on a line of the file holding exactly one `defineEvent(`,
+ * that is the column to cite; otherwise the stack's.
+ */
+function callColumn(file: string, line: number, column: number): number {
+  try {
+    const changed = statSync(file).mtimeMs;
+    if (lastRead?.file !== file || lastRead.changed !== changed) {
+      lastRead = { file, changed, lines: readFileSync(file, "utf8").split("\n") };
+    }
+  } catch {
+    return column;
+  }
+  const text = lastRead.lines[line - 1] ?? "";
+  const at = text.indexOf("defineEvent(");
+  return at >= 0 && !text.includes("defineEvent(", at + 1) ? at + 1 : column;
 }
 
 function locate(source: SourceLocation | undefined): Pick<Issue, "file" | "line" | "column"> {
@@ -286,7 +325,7 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
     message,
     fix,
     ...(path ? { path } : {}),
-    ...locate(source),
+    ...locate(source()),
   });
   const fail = (issues: Issue[]): never => {
     throw new RegistryError(`Event ${name} is not valid:`, issues);
@@ -363,7 +402,7 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
     }
     const unrepresentable = findUnrepresentable(version.data, name).map((found) => ({
       ...found,
-      ...locate(source),
+      ...locate(source()),
       path: `/data${found.path === "/" ? "" : found.path}`,
       message: `version ${label}: ${found.message}`,
     }));
@@ -403,7 +442,7 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
   }
   if (issues.length === 0) issues.push(...checkUpcasters(input.upcast, versions, versioned, issue));
   if (issues.length === 0 && input.id !== undefined) {
-    issues.push(...checkIdTemplate(input.id, versions, name).map((found) => ({ ...found, ...locate(source) })));
+    issues.push(...checkIdTemplate(input.id, versions, name).map((found) => ({ ...found, ...locate(source()) })));
   }
   if (issues.length > 0) fail(issues);
 
@@ -421,7 +460,9 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
     versions,
     latest: latest.v,
     upcast: Object.freeze({ ...((input.upcast ?? {}) as Record<string, Upcaster>) }),
-    source,
+    get source() {
+      return source();
+    },
   };
 }
 

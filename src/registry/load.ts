@@ -1,23 +1,12 @@
 /**
- * Loads a registry from its TypeScript entry (`schemas/index.ts`) at run time with jiti. Whatever goes
+ * Loads a registry from its TypeScript entry (`schemas/index.ts`) at run time with jiti, which loads
+ * then rather than whenever evreg is imported (schema files import evreg themselves). Whatever goes
  * wrong comes back as one RegistryError naming the file and the cause, never a bare stack trace.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createJiti } from "jiti";
 import { type Issue, RegistryError } from "../errors.ts";
 import type { Registry } from "./define.ts";
-
-/**
- * Schema files import "evreg": resolve it to this copy of evreg (src/ in a checkout, dist/ once
- * installed), so the schemas and the CLI loading them always agree and a checkout needs no build.
- */
-export function evregAliases(): Record<string, string> {
-  const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-  const entry = (file: string) => fileURLToPath(new URL(`../${file}${extension}`, import.meta.url));
-  return { "evreg/runtime": entry("runtime/index"), evreg: entry("index") };
-}
 
 function isRegistryError(error: unknown): error is RegistryError {
   // The schema files may load their own copy of evreg, so match by shape, not by class identity.
@@ -57,16 +46,10 @@ export async function loadRegistry(entry: string): Promise<Registry> {
       },
     ]);
   }
-  // A fresh module graph per load (watch mode re-reads edited files); jiti's file cache stays on, as
-  // it is keyed by each file's content hash, so unchanged files are not transpiled again every run.
-  const jiti = createJiti(import.meta.url, {
-    moduleCache: false,
-    interopDefault: true,
-    alias: evregAliases(),
-  });
+  const { importModule } = await import("./import-module.ts");
   let loaded: unknown;
   try {
-    loaded = await jiti.import(file, { default: true });
+    loaded = await importModule(file);
   } catch (error) {
     if (isRegistryError(error)) {
       throw new RegistryError("The registry is not valid:", relativeIssues(error.issues));

@@ -2,7 +2,9 @@
  * Version labels: semver (`1.2.0`) or date style (`YYYY-MM-DD.N`). One style per event, strictly
  * increasing, the last is the latest.
  */
-import semver from "semver";
+// The two functions alone: the whole of semver is some 50 modules, and every schema file loads this one.
+import compareSemver from "semver/functions/compare.js";
+import validSemver from "semver/functions/valid.js";
 
 export type VersionStyle = "semver" | "date";
 
@@ -10,7 +12,7 @@ const DATE_LABEL = /^(\d{4})-(\d{2})-(\d{2})\.([1-9]\d*)$/;
 
 /** The style of a label, or undefined when it is neither valid semver nor a valid `YYYY-MM-DD.N`. */
 export function versionStyle(label: string): VersionStyle | undefined {
-  if (semver.valid(label) === label) return "semver";
+  if (validSemver(label) === label) return "semver";
   const match = DATE_LABEL.exec(label);
   if (!match) return undefined;
   const [, year, month, day] = match;
@@ -26,7 +28,7 @@ export function compareVersions(a: string, b: string): number {
     const byDay = a.slice(0, 10).localeCompare(b.slice(0, 10));
     return byDay !== 0 ? byDay : Number(dateA[4]) - Number(dateB[4]);
   }
-  return semver.compare(a, b);
+  return compareSemver(a, b);
 }
 
 /** How to write a label the user got wrong, for the fix line of an Issue. */

@@ -108,12 +108,15 @@ describe("generateFingerprint", () => {
 
 describe("recordedUpToDate", () => {
   async function recorded(): Promise<string> {
+    const output = new Map([
+      ["events.ts", "// events\n"],
+      ["schemas/a.json", "{}\n"],
+    ]);
     const dir = await project({
       "schemas/index.ts": "export default {};\n",
-      "generated/events.ts": "// events\n",
-      "generated/schemas/a.json": "{}\n",
+      ...Object.fromEntries([...output].map(([file, content]) => [`generated/${file}`, content])),
     });
-    await recordUpToDate(target, await generateFingerprint(target, dir), 3, dir);
+    await recordUpToDate(target, await generateFingerprint(target, dir), 3, output, dir);
     return dir;
   }
 

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { defineEvent, defineRegistry, fillIdTemplate, RegistryError } from "../../src/index.ts";
@@ -169,6 +171,16 @@ describe("registry errors", () => {
     expect(error.issues[0]?.file).toMatch(/define\.test\.ts$/);
     expect(error.issues[0]?.line).toBeGreaterThan(0);
     expect(error.issues[0]?.event).toBe("a/b.c");
+  });
+
+  test("an event's source is the line and column of its defineEvent call", () => {
+    const line = Number(new Error().stack?.match(/define\.test\.ts:(\d+):\d+/)?.[1]) + 1;
+    const events = [0, 1].map((n) => defineEvent({ name: `a/b${n}.created`, data }));
+    const text = readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n")[line - 1] ?? "";
+    for (const event of events) {
+      expect(event.source?.file).toMatch(/define\.test\.ts$/);
+      expect([event.source?.line, event.source?.column]).toEqual([line, text.indexOf("defineEvent(") + 1]);
+    }
   });
 
   test("every problem of one event is reported at once", () => {

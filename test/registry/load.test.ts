@@ -53,6 +53,72 @@ describe("loadRegistry", () => {
     expect(error.issues[0]?.line).toBe(3);
   });
 
+  test("a bad defineEvent below types and imports is cited at its own line and column", async () => {
+    const lines = [
+      header.trimEnd(),
+      'import type { Shape } from "./shape.ts";',
+      'import { PLAN, Plan } from "./shape.ts";',
+      "interface Local {",
+      "  plan: Plan;",
+      "}",
+      "const local: Local = { plan: Plan.Pro } satisfies Local;",
+      "const shape = <T extends Shape>(value: T): T => value;",
+      '  export const bad = defineEvent({ name: "a/b.c", versions: [{ v: "one", data: z.object({}) }] });',
+      "export default defineRegistry({ app: shape({ app: PLAN }).app + local.plan, events: [bad] });",
+      "",
+    ];
+    const error = await loadFailure({
+      "index.ts": lines.join("\n"),
+      "shape.ts":
+        'export interface Shape { app: string }\nexport enum Plan { Pro = "pro" }\nexport const PLAN = "p";\n',
+    });
+    expect(error.issues[0]?.rule).toBe("registry/version-label");
+    expect([error.issues[0]?.line, error.issues[0]?.column]).toEqual([10, 22]);
+  });
+
+  // [title, files, app the registry must end up with]
+  const features: [string, Record<string, string>, string][] = [
+    [
+      "enums, satisfies, type-only imports, re-exports",
+      {
+        "index.ts": `${header}import type { Names } from "./names.ts";\nimport { Team, teamName } from "./names.ts";\nconst names = { app: teamName(Team.Billing) } satisfies Names;\nexport default defineRegistry({ app: names.app, events: [] });\n`,
+        "names.ts": 'export type Names = { app: string };\nexport * from "./team.ts";\n',
+        "team.ts":
+          'export enum Team { Billing = "billing" }\nexport const teamName = (team: Team): string => `${team}-app`;\n',
+      },
+      "billing-app",
+    ],
+    [
+      "import.meta and a dynamic import",
+      {
+        "index.ts": `${header}const { suffix } = await import("./suffix.ts");\nexport default defineRegistry({ app: import.meta.url.endsWith("index.ts") ? \`meta-\${suffix}\` : "?", events: [] });\n`,
+        "suffix.ts": "export const suffix: string = 'ok';\n",
+      },
+      "meta-ok",
+    ],
+    [
+      "a namespace",
+      {
+        "index.ts": `${header}namespace Apps {\n  export const main = "spaced";\n}\nexport default defineRegistry({ app: Apps.main, events: [] });\n`,
+      },
+      "spaced",
+    ],
+    [
+      "class fields and parameter properties",
+      {
+        "index.ts": `${header}class App {\n  declare kind: string;\n  prefix = "cls";\n  constructor(private readonly suffix: string) {}\n  get id(): string {\n    return \`\${this.prefix}-\${this.suffix}\`;\n  }\n}\nexport default defineRegistry({ app: new App("x").id, events: [] });\n`,
+      },
+      "cls-x",
+    ],
+  ];
+
+  test.each(features)("a schema file with %s loads", async (_title, files, app) => {
+    const dir = await tempDir("load");
+    for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
+    const registry = await loadRegistry(path.join(dir, "index.ts"));
+    expect(registry.app).toBe(app);
+  });
+
   test("a syntax error names the file", async () => {
     const error = await loadFailure({
       "index.ts": `${header}export default defineRegistry({ app: "a", events: [ });\n`,

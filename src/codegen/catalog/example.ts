@@ -117,11 +117,24 @@ function exampleNumber(schema: Schema, integer: boolean): number {
   return value;
 }
 
+/** Each pattern compiled and sampled once: zod repeats the same few (uuid, datetime) on every field. */
+const patterns = new Map<string, { regex: RegExp; sample: string | undefined }>();
+
+function compiledPattern(source: string): { regex: RegExp; sample: string | undefined } {
+  let compiled = patterns.get(source);
+  if (compiled === undefined) {
+    compiled = { regex: new RegExp(source, "u"), sample: sampleFromPattern(source) };
+    patterns.set(source, compiled);
+  }
+  return compiled;
+}
+
 function exampleString(schema: Schema, key: string): string {
-  const pattern = typeof schema.pattern === "string" ? new RegExp(schema.pattern, "u") : undefined;
+  const compiled = typeof schema.pattern === "string" ? compiledPattern(schema.pattern) : undefined;
+  const pattern = compiled?.regex;
   const candidates = [
     typeof schema.format === "string" ? FORMAT_SAMPLES[schema.format] : undefined,
-    pattern ? sampleFromPattern(schema.pattern as string) : undefined,
+    compiled?.sample,
     `${key}-1`,
   ];
   const fits = (value: string) => fitLength(value, schema);

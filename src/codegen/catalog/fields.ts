@@ -94,8 +94,20 @@ function constraintsOf(schema: Schema): FieldRow["constraints"] {
   return constraints;
 }
 
+/** Rows by schema: the catalog shows a version's fields and diffs them with both its neighbours. */
+const rowsOf = new WeakMap<Schema, readonly FieldRow[]>();
+
 /** One row per field of `schema` (a data schema: an object), depth first, in declaration order. */
-export function schemaFields(schema: Schema): FieldRow[] {
+export function schemaFields(schema: Schema): readonly FieldRow[] {
+  let rows = rowsOf.get(schema);
+  if (rows === undefined) {
+    rows = collectFields(schema);
+    rowsOf.set(schema, rows);
+  }
+  return rows;
+}
+
+function collectFields(schema: Schema): FieldRow[] {
   const rows: FieldRow[] = [];
   const visit = (node: Schema, path: string, required: boolean, trail: Set<Schema>): void => {
     if (typeof node.$ref === "string") {
@@ -121,15 +133,17 @@ export function schemaFields(schema: Schema): FieldRow[] {
   const walkChildren = (node: Schema, path: string, trail: Set<Schema>): void => {
     const properties = (node.properties ?? {}) as Record<string, Schema>;
     const required = new Set((node.required as string[] | undefined) ?? []);
+    // Read-only below here, so the children share one.
+    const inner = trail.has(node) ? trail : new Set([...trail, node]);
     for (const [key, child] of Object.entries(properties)) {
-      visit(child, path === "" ? key : `${path}.${key}`, required.has(key), new Set([...trail, node]));
+      visit(child, path === "" ? key : `${path}.${key}`, required.has(key), inner);
     }
     if (typeof node.items === "object" && node.items !== null) {
-      visit(node.items as Schema, `${path}[]`, true, new Set([...trail, node]));
+      visit(node.items as Schema, `${path}[]`, true, inner);
     }
     const prefix = node.prefixItems as Schema[] | undefined;
     for (const [index, item] of (prefix ?? []).entries()) {
-      visit(item, `${path}[${index}]`, true, new Set([...trail, node]));
+      visit(item, `${path}[${index}]`, true, inner);
     }
   };
   visit(schema, "", true, new Set([schema]));

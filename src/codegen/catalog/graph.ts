@@ -1,10 +1,9 @@
 /**
  * The fan-out graph: producer code -> event -> handler function -> events the handler sends.
  * Built from CatalogLinks, laid out with elkjs (layered) at generation time, and written as a
- * static SVG, so the page needs no script and no network to show it.
+ * static SVG, so the page needs no script and no network to show it. elkjs loads on the first layout.
  */
 
-import ElkModule from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import { escapeHtml } from "./html.ts";
 import type { CatalogLinks } from "./links.ts";
@@ -101,8 +100,13 @@ const PADDING_X = 12;
 const round = (value: number | undefined) => Math.round((value ?? 0) * 10) / 10;
 
 type Elk = { layout(graph: ElkNode): Promise<ElkNode> };
-const ElkConstructor = ((ElkModule as unknown as { default?: unknown }).default ?? ElkModule) as new () => Elk;
 let elk: Elk | undefined;
+
+async function createElk(): Promise<Elk> {
+  const { default: ElkModule } = await import("elkjs/lib/elk.bundled.js");
+  const ElkConstructor = ((ElkModule as unknown as { default?: unknown }).default ?? ElkModule) as new () => Elk;
+  return new ElkConstructor();
+}
 
 /**
  * Lays the graph out with elkjs and returns a self-contained SVG. `href(event)` gives the link of
@@ -110,7 +114,7 @@ let elk: Elk | undefined;
  * naming them, for tests and for styling.
  */
 export async function renderGraphSvg(graph: FanOutGraph, href: (event: string) => string | undefined): Promise<string> {
-  elk ??= new ElkConstructor();
+  elk ??= await createElk();
   const edgeId = (edge: GraphEdge) => `${edge.from}->${edge.to}`;
   const laid = await elk.layout({
     id: "root",
