@@ -256,9 +256,9 @@ function schemaOf<Data extends Record<string, unknown>>(name: string, version: s
  */
 export class RegistryEventType<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> extends EventType<N, StandardSchemaV1<SchemaData<N, V>>> {
   constructor(name: N, pinned?: V) {
-    const entry = eventTable[name] as EventTableEntry;
-    const read = pinned ?? (entry.versions.at(-1) as string);
-    super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(entry.versioned ? { version: read } : {}) });
+    const versions = eventTable[name];
+    const read = pinned ?? (typeof versions === "string" ? versions : (versions?.at(-1) as string));
+    super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(typeof versions === "string" ? {} : { version: read }) });
   }
 
   /**
@@ -273,7 +273,7 @@ export class RegistryEventType<N extends EventName, V extends EventVersion<N> = 
   override create<W extends EventVersion<N>>(data: EventData<N, W>, options: CreateOptions<W> & { v: W }): CreatedEvent<N, W>;
   /** A payload ready to send: `v` is the version read unless given, `id` comes from the id template. */
   override create(data: EventData<N, EventVersion<N>>, options: CreateOptions<EventVersion<N>> = {}): CreatedEvent<N, EventVersion<N>> {
-    const id = options.id ?? (eventTable[this.name]?.id as ((data: unknown) => string) | undefined)?.(data);
+    const id = options.id ?? (idTemplates[this.name] as ((data: unknown) => string) | undefined)?.(data);
     return super.create(data as SchemaData<N, V>, {
       ...(id !== undefined ? { id } : {}),
       ...(options.ts !== undefined ? { ts: options.ts } : {}),
@@ -321,39 +321,43 @@ function group<const G extends { readonly [member: string]: EventName }>(members
   return helpers as unknown as EventTypeGroup<G>;
 }
 
-interface EventTableEntry {
-  /** Version labels, oldest first. */
-  readonly versions: readonly string[];
-  /** Whether events carry `v`. */
-  readonly versioned: boolean;
-  /** The dedup id from the event's id template. */
-  readonly id?: (data: never) => string;
-}
-
-/** What the event types need at run time, per event. */
-const eventTable: { readonly [name: string]: EventTableEntry | undefined } = {
-  "billing/invoice.paid": { versions: ["1.0.0"], versioned: false, id: (data: BillingInvoicePaid) => `invoice-paid-${data.invoiceId}` },
-  "storefront/cart.checkout.completed": { versions: ["1.0.0"], versioned: false, id: (data: StorefrontCartCheckoutCompleted) => `cart-checkout-completed-${data.cartId}` },
-  "trial/reminder.send": { versions: ["1.0.0"], versioned: false },
-  "user/action.performed": { versions: ["1.0.0"], versioned: false },
-  "user/signup.completed": { versions: ["1.0.0"], versioned: false, id: (data: UserSignupCompleted) => `user-signup-${data.userId}` },
-  "email/welcome.send": { versions: ["1.0.0"], versioned: false },
-  "email/welcome.sent": { versions: ["1.0.0"], versioned: false, id: (data: EmailWelcomeSent) => `welcome-sent-${data.userId}` },
-  "subscription/trial.create": { versions: ["1.0.0"], versioned: false },
-  "subscription/trial.created": { versions: ["1.0.0"], versioned: false, id: (data: SubscriptionTrialCreated) => `trial-created-${data.userId}` },
-  "crm/contact.add": { versions: ["1.0.0"], versioned: false },
-  "crm/contact.added": { versions: ["1.0.0"], versioned: false, id: (data: CrmContactAdded) => `crm-contact-added-${data.userId}` },
-  "order/placed": { versions: ["1.0.0"], versioned: false, id: (data: OrderPlaced) => `order-placed-${data.orderId}` },
-  "inventory/item.reserved": { versions: ["1.0.0"], versioned: false, id: (data: InventoryItemReserved) => `item-reserved-${data.orderId}-${data.itemId}` },
-  "fulfillment/order.received": { versions: ["1.0.0"], versioned: false, id: (data: FulfillmentOrderReceived) => `fulfillment-order-received-${data.orderId}` },
-  "retry/function.requested": { versions: ["1.0.0"], versioned: false },
-  "user/profile.updated": { versions: ["2023-11-02.1", "2024-01-15.1"], versioned: true },
-  "payment/charge.succeeded": { versions: ["1.0.0"], versioned: true, id: (data: PaymentChargeSucceeded_1_0_0) => `charge-succeeded-${data.chargeId}` },
-  "inngest/function.failed": { versions: ["1.0.0"], versioned: false },
-  "inngest/function.finished": { versions: ["1.0.0"], versioned: false },
-  "inngest/function.cancelled": { versions: ["1.0.0"], versioned: false },
-  "inngest/function.invoked": { versions: ["1.0.0"], versioned: false },
-  "inngest/scheduled.timer": { versions: ["1.0.0"], versioned: false },
+/** Version labels per event, oldest first; an event without versions has its one label alone. */
+const eventTable: { readonly [name: string]: readonly string[] | string | undefined } = {
+  "billing/invoice.paid": "1.0.0",
+  "storefront/cart.checkout.completed": "1.0.0",
+  "trial/reminder.send": "1.0.0",
+  "user/action.performed": "1.0.0",
+  "user/signup.completed": "1.0.0",
+  "email/welcome.send": "1.0.0",
+  "email/welcome.sent": "1.0.0",
+  "subscription/trial.create": "1.0.0",
+  "subscription/trial.created": "1.0.0",
+  "crm/contact.add": "1.0.0",
+  "crm/contact.added": "1.0.0",
+  "order/placed": "1.0.0",
+  "inventory/item.reserved": "1.0.0",
+  "fulfillment/order.received": "1.0.0",
+  "retry/function.requested": "1.0.0",
+  "user/profile.updated": ["2023-11-02.1", "2024-01-15.1"],
+  "payment/charge.succeeded": ["1.0.0"],
+  "inngest/function.failed": "1.0.0",
+  "inngest/function.finished": "1.0.0",
+  "inngest/function.cancelled": "1.0.0",
+  "inngest/function.invoked": "1.0.0",
+  "inngest/scheduled.timer": "1.0.0",
+};
+/** The dedup id of each event with an id template. */
+const idTemplates: { readonly [name: string]: ((data: never) => string) | undefined } = {
+  "billing/invoice.paid": (data: BillingInvoicePaid) => `invoice-paid-${data.invoiceId}`,
+  "storefront/cart.checkout.completed": (data: StorefrontCartCheckoutCompleted) => `cart-checkout-completed-${data.cartId}`,
+  "user/signup.completed": (data: UserSignupCompleted) => `user-signup-${data.userId}`,
+  "email/welcome.sent": (data: EmailWelcomeSent) => `welcome-sent-${data.userId}`,
+  "subscription/trial.created": (data: SubscriptionTrialCreated) => `trial-created-${data.userId}`,
+  "crm/contact.added": (data: CrmContactAdded) => `crm-contact-added-${data.userId}`,
+  "order/placed": (data: OrderPlaced) => `order-placed-${data.orderId}`,
+  "inventory/item.reserved": (data: InventoryItemReserved) => `item-reserved-${data.orderId}-${data.itemId}`,
+  "fulfillment/order.received": (data: FulfillmentOrderReceived) => `fulfillment-order-received-${data.orderId}`,
+  "payment/charge.succeeded": (data: PaymentChargeSucceeded_1_0_0) => `charge-succeeded-${data.chargeId}`,
 };
 export const billing = group({
   invoicePaid: "billing/invoice.paid",

@@ -208,12 +208,27 @@ function payloadUnion(event: EventDefinition): string {
     .join(" | ");
 }
 
-/** One entry of `eventTable`: version labels, whether `v` is sent, the id template as code. */
+/** One entry of `eventTable`: the version labels, or the one label alone of an event without versions. */
 function eventTableEntry(event: EventDefinition): string {
+  const versions = event.versions.map((version) => stringLiteral(version.v));
+  return `${stringLiteral(event.name)}: ${event.versioned ? `[${versions.join(", ")}]` : versions.join("")},`;
+}
+
+/** One entry of `idTemplates`: the event's id template as code. */
+function idTemplateEntry(event: EventDefinition, template: string): string {
   const dataTypes = event.versions.map((version) => dataTypeName(event, version.v)).join(" | ");
-  const id = event.idTemplate ? `, id: ${idFunction(event.idTemplate, dataTypes)}` : "";
-  const versions = event.versions.map((version) => stringLiteral(version.v)).join(", ");
-  return `${stringLiteral(event.name)}: { versions: [${versions}], versioned: ${event.versioned}${id} },`;
+  return `${stringLiteral(event.name)}: ${idFunction(template, dataTypes)},`;
+}
+
+/** `const name: type = { entries };`, one entry a line. */
+function tableStatement(docs: string, declaration: string, entries: readonly string[]): WriterFunction {
+  return (writer) => {
+    writeDoc(writer, docs);
+    writer.write(`const ${declaration} = `).inlineBlock(() => {
+      for (const entry of entries) writer.writeLine(entry);
+    });
+    writer.write(";").newLine();
+  };
 }
 
 const SUPPORT_CODE: StatementStructures[] = [
@@ -337,9 +352,9 @@ const SUPPORT_CODE: StatementStructures[] = [
           { name: "pinned", hasQuestionToken: true, type: "V" },
         ],
         statements: [
-          "const entry = eventTable[name] as EventTableEntry;",
-          "const read = pinned ?? (entry.versions.at(-1) as string);",
-          "super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(entry.versioned ? { version: read } : {}) });",
+          "const versions = eventTable[name];",
+          'const read = pinned ?? (typeof versions === "string" ? versions : (versions?.at(-1) as string));',
+          'super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(typeof versions === "string" ? {} : { version: read }) });',
         ],
       },
     ],
@@ -386,7 +401,7 @@ const SUPPORT_CODE: StatementStructures[] = [
         ],
         returnType: "CreatedEvent<N, EventVersion<N>>",
         statements: [
-          "const id = options.id ?? (eventTable[this.name]?.id as ((data: unknown) => string) | undefined)?.(data);",
+          "const id = options.id ?? (idTemplates[this.name] as ((data: unknown) => string) | undefined)?.(data);",
           "return super.create(data as SchemaData<N, V>, {",
           "  ...(id !== undefined ? { id } : {}),",
           "  ...(options.ts !== undefined ? { ts: options.ts } : {}),",
@@ -518,28 +533,16 @@ export function renderClient(registry: Registry, system: Registry): string {
       },
     },
     ...SUPPORT_CODE,
-    {
-      kind: StructureKind.Interface,
-      name: "EventTableEntry",
-      properties: [
-        { name: "versions", isReadonly: true, type: "readonly string[]", docs: ["Version labels, oldest first."] },
-        { name: "versioned", isReadonly: true, type: "boolean", docs: ["Whether events carry `v`."] },
-        {
-          name: "id",
-          isReadonly: true,
-          hasQuestionToken: true,
-          type: "(data: never) => string",
-          docs: ["The dedup id from the event's id template."],
-        },
-      ],
-    },
-    (writer) => {
-      writeDoc(writer, "What the event types need at run time, per event.");
-      writer.write("const eventTable: { readonly [name: string]: EventTableEntry | undefined } = ").inlineBlock(() => {
-        for (const event of events) writer.writeLine(eventTableEntry(event));
-      });
-      writer.write(";").newLine();
-    },
+    tableStatement(
+      "Version labels per event, oldest first; an event without versions has its one label alone.",
+      "eventTable: { readonly [name: string]: readonly string[] | string | undefined }",
+      events.map(eventTableEntry),
+    ),
+    tableStatement(
+      "The dedup id of each event with an id template.",
+      "idTemplates: { readonly [name: string]: ((data: never) => string) | undefined }",
+      events.flatMap((event) => (event.idTemplate ? [idTemplateEntry(event, event.idTemplate)] : [])),
+    ),
     ...[...groups].map(([group, members]): WriterFunction => groupStatement(group, members)),
     {
       kind: StructureKind.VariableStatement,
