@@ -1,7 +1,8 @@
 /**
  * generated/events.ts, built from ts-morph structures in one pass (adding declarations one at a time
- * grows quadratically). It holds plain interfaces per event version, the `Events` map, one Inngest v4
- * `EventType` per event with a `create` that sets `v` and the dedup id, and a typed `send`.
+ * grows quadratically). It holds plain object types per event version, the `Events` map, one Inngest v4
+ * `EventType` per event with a `create` that sets `v` and the dedup id, and a typed `send`. Apps'
+ * compilers do not check the file (NO_CHECK), so what costs them is its size and what they use of it.
  */
 import {
   type CodeBlockWriter,
