@@ -398,7 +398,7 @@ export function compactErrorSites(code: string, schemaOf: SchemaOf): string {
 export function rewriteAt(
   code: string,
   trigger: RegExp,
-  visit: (at: number, match: string) => { end: number; text: string } | undefined,
+  visit: (at: number, match: RegExpExecArray) => { end: number; text: string } | undefined,
 ): string | undefined {
   const next = new RegExp(`["'\`/]|${trigger.source}`, "g");
   let out = "";
@@ -414,7 +414,7 @@ export function rewriteAt(
       at = skipped;
       continue;
     }
-    const replaced = code[at] === "/" ? undefined : visit(at, match[0]);
+    const replaced = code[at] === "/" ? undefined : visit(at, match);
     if (!replaced) {
       // a declined trigger is passed whole: nothing starts inside an identifier or keyword run
       at += Math.max(1, match[0].length);
@@ -427,94 +427,50 @@ export function rewriteAt(
   return out + code.slice(copied);
 }
 
-interface Rewrite {
-  /** A sticky regex tried at each position outside literals. */
-  pattern: RegExp;
-  replace: (match: RegExpExecArray) => string;
-}
-
-/** `code` with each rule applied at positions outside string, regex and comment literals; undefined if unscannable. */
-function rewriteOutsideLiterals(code: string, rules: readonly Rewrite[]): string | undefined {
-  const trigger = new RegExp(rules.map((rule) => rule.pattern.source).join("|"));
-  return rewriteAt(code, trigger, (at) => {
-    if (at > 0 && /[\w$.]/.test(code[at - 1] as string)) return undefined;
-    for (const { pattern, replace } of rules) {
-      pattern.lastIndex = at;
-      const match = pattern.exec(code);
-      if (match) return { end: at + match[0].length, text: replace(match) };
-    }
-    return undefined;
-  });
-}
-
-/** Each use of an identifier outside literals, with a few characters before and after it. */
-function usesOf(code: string, name: RegExp): { before: string; after: string }[] {
-  const uses: { before: string; after: string }[] = [];
-  const pattern = new RegExp(`(?:${name.source})(?![\\w$])`, "y");
-  rewriteOutsideLiterals(code, [
-    {
-      pattern,
-      replace: (match) => {
-        const end = match.index + match[0].length;
-        uses.push({ before: code.slice(Math.max(0, match.index - 4), match.index), after: code.slice(end, end + 4) });
-        return match[0];
-      },
-    },
-  ]);
-  return uses;
-}
+/**
+ * ajv's error-counting bookkeeping, as one trigger for `rewriteAt`: each form (groups 1-3: the
+ * `validN` it sets or tests), else a lone use of `errors`, `_errsN` or `validN` (group 4).
+ */
+const COUNTING =
+  /const _errs\d+ = errors;|if\(errors === (?:_errs\d+|0)\)\{|if\(_errs\d+ === errors\)\{|var (valid\d+) = (?:_errs\d+ === errors|true);|if\((valid\d+)\)\{|if\(!(valid\d+)\)\{break;\}|(errors|_errs\d+|valid\d+)(?![\w$])/;
 
 /**
  * With `allErrors: false`, a function without `anyOf`, `oneOf`, `not` or `$ref` calls never counts
  * an error: every failure returns at once, so `errors` stays 0 and ajv's bookkeeping around each
  * property (`const _errs4 = errors;`, `if(errors === _errs4){`, `var valid1 = _errs4 === errors;`,
  * `if(valid1){`) is constant. This removes it when, and only when, nothing but `let errors = 0;`
- * writes `errors` and every `validN` is only ever set to that constant; braces stay balanced (an
- * `if(…){` becomes a plain block `{`). Any other function is returned unchanged.
+ * writes `errors`, no `_errsN` is used outside those forms, and every use of a `validN` is one of
+ * the forms ajv writes for it; braces stay balanced (an `if(…){` becomes a plain block `{`). Any
+ * other function is returned unchanged (an `else {}` left behind goes in `withoutDeadCode`). Two
+ * scans: one reads the uses, one rewrites.
  */
 export function withoutErrorCounting(code: string): string {
-  const writesErrors = usesOf(code, /errors/).some(
-    ({ before, after }) => /^\s*(?:\+\+|--|[-+*/]?=(?!=))/.test(after) && !(before === "let " && after === " = 0"),
-  );
-  if (writesErrors) return code;
-  const counted = rewriteOutsideLiterals(code, [
-    { pattern: /const _errs\d+ = errors;/y, replace: () => "" },
-    { pattern: /if\(errors === (?:_errs\d+|0)\)\{/y, replace: () => "{" },
-    { pattern: /if\(_errs\d+ === errors\)\{/y, replace: () => "{" },
-    { pattern: /var (valid\d+) = _errs\d+ === errors;/y, replace: (match) => `var ${match[1]} = true;` },
-  ]);
-  // any other use of a counter whose declaration went: keep the function as ajv wrote it
-  if (counted === undefined || /\b_errs\d+\b/.test(counted)) return code;
-  // A `validN` is constant when every use of it is one of the three forms ajv writes for it.
-  const forms = new Map<string, number>();
-  const all = new Map<string, number>();
-  const count = (map: Map<string, number>, name: string) => map.set(name, (map.get(name) ?? 0) + 1);
-  rewriteOutsideLiterals(counted, [
-    {
-      pattern: /var (valid\d+) = true;|if\((valid\d+)\)\{|if\(!(valid\d+)\)\{break;\}/y,
-      replace: (match) => {
-        count(forms, (match[1] ?? match[2] ?? match[3]) as string);
-        return match[0];
-      },
-    },
-  ]);
-  for (const [name] of counted.matchAll(/\bvalid\d+\b/g)) count(all, name);
-  const constantValids = new Set([...forms].filter(([name, uses]) => all.get(name) === uses).map(([name]) => name));
-  const simplified = rewriteOutsideLiterals(counted, [
-    {
-      pattern: /var (valid\d+) = true;|if\((valid\d+)\)\{|if\(!(valid\d+)\)\{break;\}/y,
-      replace: (match) => {
-        const name = (match[1] ?? match[2] ?? match[3]) as string;
-        if (!constantValids.has(name)) return match[0];
-        return match[2] ? "{" : "";
-      },
-    },
-  ]);
-  const withoutEmptyElses =
-    simplified === undefined
-      ? undefined
-      : rewriteOutsideLiterals(simplified, [{ pattern: /\}else \{\}/y, replace: () => "}" }]);
-  return withoutEmptyElses ?? code;
+  const lone = new Set<string>();
+  let counts = false;
+  const read = rewriteAt(code, COUNTING, (at, match) => {
+    if (at > 0 && /[\w$.]/.test(code[at - 1] as string)) return undefined;
+    const name = match[4];
+    if (name === "errors") {
+      const end = at + name.length;
+      const before = code.slice(Math.max(0, at - 4), at);
+      const after = code.slice(end, end + 4);
+      if (/^\s*(?:\+\+|--|[-+*/]?=(?!=))/.test(after) && !(before === "let " && after === " = 0")) counts = true;
+    } else if (name?.startsWith("_errs")) counts = true;
+    else if (name !== undefined) lone.add(name);
+    return undefined;
+  });
+  if (read === undefined || counts) return code;
+  const constant = (name: string) => !lone.has(name);
+  const simplified = rewriteAt(code, COUNTING, (at, match) => {
+    if ((at > 0 && /[\w$.]/.test(code[at - 1] as string)) || match[4] !== undefined) return undefined;
+    const end = at + match[0].length;
+    const [, set, test, breakUnless] = match;
+    if (set !== undefined) return { end, text: constant(set) ? "" : `var ${set} = true;` };
+    if (test !== undefined) return constant(test) ? { end, text: "{" } : undefined;
+    if (breakUnless !== undefined) return constant(breakUnless) ? { end, text: "" } : undefined;
+    return { end, text: match[0].startsWith("const") ? "" : "{" };
+  });
+  return simplified ?? code;
 }
 
 /** The condition of the `if(` at `at` and the index past its `)`, or undefined. */
