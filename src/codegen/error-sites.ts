@@ -57,7 +57,20 @@ path += segment === "\u0000" ? "/items" : "/properties/" + encodeURIComponent(se
 return path;
 }`;
 const INDEX = "\u0000";
-const schemaPathOf = new Function(`${SCHEMA_PATH_OF_SOURCE}return schemaPathOf;`)() as (template: string) => string;
+const schemaPathOfSource = new Function(`${SCHEMA_PATH_OF_SOURCE}return schemaPathOf;`)() as (
+  template: string,
+) => string;
+/** Templates repeat across the versions of an event: each is computed once (bounded, for watch mode). */
+const schemaPaths = new Map<string, string>();
+function schemaPathOf(template: string): string {
+  let path = schemaPaths.get(template);
+  if (path === undefined) {
+    if (schemaPaths.size >= 100_000) schemaPaths.clear();
+    path = schemaPathOfSource(template);
+    schemaPaths.set(template, path);
+  }
+  return path;
+}
 
 /**
  * The shared error builders every rewritten site calls, emitted once per generated module:
@@ -183,8 +196,11 @@ function stringLiteralAt(code: string, at: number): { value: string; end: number
   if (code[at] !== '"') return undefined;
   const end = stringEnd(code, at);
   if (end === -1) return undefined;
+  const text = code.slice(at, end);
+  // without escapes (nearly every literal ajv writes), JSON's value is the text between the quotes
+  if (!text.includes("\\")) return { value: text.slice(1, -1), end };
   try {
-    const value: unknown = JSON.parse(code.slice(at, end));
+    const value: unknown = JSON.parse(text);
     return typeof value === "string" ? { value, end } : undefined;
   } catch {
     return undefined;
@@ -283,6 +299,7 @@ function valueAtKeys(root: unknown, keys: readonly (string | number)[]): unknown
 
 /** `params` with each `schemaN.a.b` that resolves to JSON replaced by that JSON. */
 function inlineSchemaReferences(params: string, schemaOf: SchemaOf): string {
+  if (!params.includes("schema")) return params;
   let out = "";
   let copied = 0;
   for (let at = 0; at < params.length; ) {
