@@ -8,10 +8,12 @@
  * appears in many validate functions, differing only in the numbers ajv gave its local names and in
  * the name of the validate function. Each block that appears at least twice becomes one function
  *
- *   function sharedCheck4($0, validate, instancePath){if($0 === undefined)return true;…return true;}
+ *   function check4($0, validate, instancePath){if($0 === undefined)return true;…return true;}
  *
  * (locals renamed `$0`, `$1`… in order of appearance), and each occurrence becomes
- * `if(!sharedCheck4(data1.plan,validate7,instancePath))return false;`.
+ * `if(!check4(data1.plan,validate7,instancePath))return false;`. `checkN` is short (a validator
+ * calls a dozen) and no name ajv writes: its names are a prefix from a fixed list (`data`,
+ * `valid`, `schema`…) and a number.
  * The error objects are unchanged: the block's instance paths were absolute already.
  *
  * A block is shared only when it is self-contained: apart from the value it checks, every local
@@ -187,7 +189,7 @@ export function shareRepeatedBlocks(functions: readonly FunctionCode[]): { funct
       if (block.start < copied || (counts.get(block.body) ?? 0) < 2) continue;
       let shared = names.get(block.body);
       if (shared === undefined) {
-        shared = `sharedCheck${names.size}`;
+        shared = `check${names.size}`;
         names.set(block.body, shared);
       }
       out += `${code.slice(copied, block.start)}if(!${shared}(${block.value},${name},instancePath))return false;`;

@@ -187,7 +187,7 @@ describe("precompiled validators give plain ajv's verdicts and errors", () => {
 
   test("on mutations of a schema using most of zod's JSON Schema output", async () => {
     const js = renderValidators([kitchenRegistry]).js;
-    expect(js).toContain("sharedCheck");
+    expect(js).toMatch(/\bcheck0\(/);
     const precompiled = await importValidators(js);
     const plain = plainAjvValidators(kitchenRegistry);
     const check = (data: unknown) => {
@@ -346,12 +346,12 @@ describe("shareRepeatedBlocks", () => {
   test("shares a block repeated in two functions, whatever ajv numbered its locals", () => {
     const { functions, shared } = shareRepeatedBlocks([fn(1, plan(2, 1)), fn(3, plan(7, 3))]);
     expect(shared).toBe(
-      'function sharedCheck0($0, validate, instancePath){if($0 === undefined)return true;if(typeof $0 !== "string"){return failAt(validate,instancePath,"/plan","type",{type: "string"});}return true;}',
+      'function check0($0, validate, instancePath){if($0 === undefined)return true;if(typeof $0 !== "string"){return failAt(validate,instancePath,"/plan","type",{type: "string"});}return true;}',
     );
     expect(functions[0]).toContain(
-      "let data1 = data;if(!sharedCheck0(data1.plan,validate1,instancePath))return false;validate1",
+      "let data1 = data;if(!check0(data1.plan,validate1,instancePath))return false;validate1",
     );
-    expect(functions[1]).toContain("sharedCheck0(data1.plan,validate3,instancePath)");
+    expect(functions[1]).toContain("check0(data1.plan,validate3,instancePath)");
   });
 
   test.each([
