@@ -17,6 +17,7 @@ import {
   expressionEnd,
   withoutErrorCounting,
   withoutSourceUrl,
+  withShortInstancePath,
 } from "../../src/codegen/error-sites.ts";
 import { shareRepeatedBlocks } from "../../src/codegen/shared-blocks.ts";
 import { renderValidators } from "../../src/codegen/validators.ts";
@@ -325,6 +326,44 @@ describe("withoutErrorCounting", () => {
     const code =
       "function validate0(data){let vErrors = null;let errors = 0;var valid0 = true;if(data){valid0 = false;}if(valid0){}return errors === 0;}";
     expect(withoutErrorCounting(code)).toContain("if(valid0){");
+  });
+});
+
+describe("withShortInstancePath", () => {
+  test.each([
+    [
+      "a validate function's parameter and its uses",
+      'function validate1(data, {instancePath="", rootData=data}={}){return failAt(validate1,instancePath+"/a",instancePath);}',
+      'function validate1(data, {instancePath:$p="", rootData=data}={}){return failAt(validate1,$p+"/a",$p);}',
+    ],
+    [
+      "keys kept, shorthands given the value",
+      'f({instancePath,schemaPath:"#"});validate2(x, {instancePath:instancePath+"/b",parentData:data});',
+      'f({instancePath:$p,schemaPath:"#"});validate2(x, {instancePath:$p+"/b",parentData:data});',
+    ],
+    [
+      "properties, literals and blocks",
+      'err.instancePath = "instancePath" + instancePath;{instancePath += x;}return {instancePath};',
+      'err.instancePath = "instancePath" + $p;{$p += x;}return {instancePath:$p};',
+    ],
+    ["a method named instancePath: unchanged", "x = {a: 1, instancePath(){}};", "x = {a: 1, instancePath(){}};"],
+    ["unbalanced brackets: unchanged", "f(instancePath;", "f(instancePath;"],
+  ])("%s", (_title, code, want) => {
+    expect(withShortInstancePath(code)).toBe(want);
+  });
+
+  test("a validate function calling another keeps passing and reporting the path", () => {
+    const code = `function inner(data, {instancePath=""}={}){inner.errors = [{instancePath, message: "bad"}];return false;}
+function outer(data, {instancePath=""}={}){if(!inner(data.a, {instancePath:instancePath+"/a"})){outer.errors = inner.errors;return false;}return true;}`;
+    const run = (source: string) => {
+      const outer = new Function(`${source}return outer;`)() as ((data: unknown, cxt?: object) => boolean) & {
+        errors?: unknown;
+      };
+      return [outer({ a: 1 }, { instancePath: "/root" }), outer.errors];
+    };
+    expect(withShortInstancePath(code)).not.toMatch(/[^{]instancePath[^:]/);
+    expect(run(withShortInstancePath(code))).toEqual(run(code));
+    expect(run(code)).toEqual([false, [{ instancePath: "/root/a", message: "bad" }]]);
   });
 });
 
