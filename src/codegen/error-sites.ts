@@ -558,7 +558,7 @@ export function withShortInstancePath(code: string): string {
   const objects: boolean[] = [];
   let out = "";
   let copied = 0;
-  const next = /[A-Za-z_$][\w$]*|\d[\w$.]*|["'`/{}()[\]]/g;
+  const next = /instancePath|["'`/{}()[\]]/g;
   for (let match = next.exec(code); match; match = next.exec(code)) {
     const at = match.index;
     const text = match[0];
@@ -572,7 +572,7 @@ export function withShortInstancePath(code: string): string {
     } else if (text === "(" || text === "[") objects.push(false);
     else if (text === ")" || text === "]" || text === "}") {
       if (objects.pop() === undefined) return code;
-    } else if (text === "instancePath" && code[at - 1] !== ".") {
+    } else if (!/[\w$.]/.test(code[at - 1] ?? " ") && !/[\w$]/.test(code[at + text.length] ?? " ")) {
       const before = significantChar(code, at - 1, -1);
       let replacement = "$p";
       if (objects.at(-1) === true && (before === "{" || before === ",")) {
