@@ -24,6 +24,11 @@
  *   constants) changes no verdict, and the precompiled validators' post-pass removes it again.
  * - `validateSchema: false`: the 2020-12 meta-schema itself uses `$dynamicRef`; schemas come from
  *   `z.toJSONSchema`, and strict mode still rejects unknown keywords and malformed ones.
+ *
+ * `createValidatorAjv({ source: true })` is a code generator only, for the precompiled validators:
+ * ajv still writes each function's source (`validate.source`), but does not evaluate it with
+ * `new Function` (a third of its compile time on a 1,000-event registry), so the functions it
+ * returns throw when called. Without `source`, functions are compiled and run as usual.
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -64,6 +69,10 @@ const DYNAMIC_KEYWORDS = [
   "$recursiveAnchor",
 ] as const;
 
+/** What ajv evaluates in source-only mode instead of the code it generated (see above). */
+const SOURCE_ONLY =
+  'return function validate(){throw new Error("evreg: this validator was compiled for its source only; use createValidatorAjv() without source to run it")}';
+
 export function createValidatorAjv(options: { source?: boolean } = {}): Ajv2020 {
   const ajv = new Ajv2020({
     strict: true,
@@ -74,7 +83,9 @@ export function createValidatorAjv(options: { source?: boolean } = {}): Ajv2020 
     logger: false,
     // `lines: false`: no newlines or indentation in generated code; `optimize: false`: see above
     // (validators.ts removes the dead code it would have removed, in linear time).
-    code: options.source ? { source: true, esm: true, lines: false, optimize: false } : { optimize: false },
+    code: options.source
+      ? { source: true, esm: true, lines: false, optimize: false, process: () => SOURCE_ONLY }
+      : { optimize: false },
   } as ConstructorParameters<typeof Ajv2020>[0]);
   // Ajv2020's constructor forces both on; read at compile time, so switching them off here holds.
   ajv.opts.unevaluated = false;

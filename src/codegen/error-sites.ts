@@ -57,7 +57,20 @@ path += segment === "\u0000" ? "/items" : "/properties/" + encodeURIComponent(se
 return path;
 }`;
 const INDEX = "\u0000";
-const schemaPathOf = new Function(`${SCHEMA_PATH_OF_SOURCE}return schemaPathOf;`)() as (template: string) => string;
+const schemaPathOfSource = new Function(`${SCHEMA_PATH_OF_SOURCE}return schemaPathOf;`)() as (
+  template: string,
+) => string;
+/** Templates repeat across the versions of an event: each is computed once (bounded, for watch mode). */
+const schemaPaths = new Map<string, string>();
+function schemaPathOf(template: string): string {
+  let path = schemaPaths.get(template);
+  if (path === undefined) {
+    if (schemaPaths.size >= 100_000) schemaPaths.clear();
+    path = schemaPathOfSource(template);
+    schemaPaths.set(template, path);
+  }
+  return path;
+}
 
 /**
  * The shared error builders every rewritten site calls, emitted once per generated module:
@@ -183,8 +196,11 @@ function stringLiteralAt(code: string, at: number): { value: string; end: number
   if (code[at] !== '"') return undefined;
   const end = stringEnd(code, at);
   if (end === -1) return undefined;
+  const text = code.slice(at, end);
+  // without escapes (nearly every literal ajv writes), JSON's value is the text between the quotes
+  if (!text.includes("\\")) return { value: text.slice(1, -1), end };
   try {
-    const value: unknown = JSON.parse(code.slice(at, end));
+    const value: unknown = JSON.parse(text);
     return typeof value === "string" ? { value, end } : undefined;
   } catch {
     return undefined;
@@ -283,6 +299,7 @@ function valueAtKeys(root: unknown, keys: readonly (string | number)[]): unknown
 
 /** `params` with each `schemaN.a.b` that resolves to JSON replaced by that JSON. */
 function inlineSchemaReferences(params: string, schemaOf: SchemaOf): string {
+  if (!params.includes("schema")) return params;
   let out = "";
   let copied = 0;
   for (let at = 0; at < params.length; ) {
@@ -398,7 +415,7 @@ export function compactErrorSites(code: string, schemaOf: SchemaOf): string {
 export function rewriteAt(
   code: string,
   trigger: RegExp,
-  visit: (at: number, match: string) => { end: number; text: string } | undefined,
+  visit: (at: number, match: RegExpExecArray) => { end: number; text: string } | undefined,
 ): string | undefined {
   const next = new RegExp(`["'\`/]|${trigger.source}`, "g");
   let out = "";
@@ -414,7 +431,7 @@ export function rewriteAt(
       at = skipped;
       continue;
     }
-    const replaced = code[at] === "/" ? undefined : visit(at, match[0]);
+    const replaced = code[at] === "/" ? undefined : visit(at, match);
     if (!replaced) {
       // a declined trigger is passed whole: nothing starts inside an identifier or keyword run
       at += Math.max(1, match[0].length);
@@ -427,94 +444,50 @@ export function rewriteAt(
   return out + code.slice(copied);
 }
 
-interface Rewrite {
-  /** A sticky regex tried at each position outside literals. */
-  pattern: RegExp;
-  replace: (match: RegExpExecArray) => string;
-}
-
-/** `code` with each rule applied at positions outside string, regex and comment literals; undefined if unscannable. */
-function rewriteOutsideLiterals(code: string, rules: readonly Rewrite[]): string | undefined {
-  const trigger = new RegExp(rules.map((rule) => rule.pattern.source).join("|"));
-  return rewriteAt(code, trigger, (at) => {
-    if (at > 0 && /[\w$.]/.test(code[at - 1] as string)) return undefined;
-    for (const { pattern, replace } of rules) {
-      pattern.lastIndex = at;
-      const match = pattern.exec(code);
-      if (match) return { end: at + match[0].length, text: replace(match) };
-    }
-    return undefined;
-  });
-}
-
-/** Each use of an identifier outside literals, with a few characters before and after it. */
-function usesOf(code: string, name: RegExp): { before: string; after: string }[] {
-  const uses: { before: string; after: string }[] = [];
-  const pattern = new RegExp(`(?:${name.source})(?![\\w$])`, "y");
-  rewriteOutsideLiterals(code, [
-    {
-      pattern,
-      replace: (match) => {
-        const end = match.index + match[0].length;
-        uses.push({ before: code.slice(Math.max(0, match.index - 4), match.index), after: code.slice(end, end + 4) });
-        return match[0];
-      },
-    },
-  ]);
-  return uses;
-}
+/**
+ * ajv's error-counting bookkeeping, as one trigger for `rewriteAt`: each form (groups 1-3: the
+ * `validN` it sets or tests), else a lone use of `errors`, `_errsN` or `validN` (group 4).
+ */
+const COUNTING =
+  /const _errs\d+ = errors;|if\(errors === (?:_errs\d+|0)\)\{|if\(_errs\d+ === errors\)\{|var (valid\d+) = (?:_errs\d+ === errors|true);|if\((valid\d+)\)\{|if\(!(valid\d+)\)\{break;\}|(errors|_errs\d+|valid\d+)(?![\w$])/;
 
 /**
  * With `allErrors: false`, a function without `anyOf`, `oneOf`, `not` or `$ref` calls never counts
  * an error: every failure returns at once, so `errors` stays 0 and ajv's bookkeeping around each
  * property (`const _errs4 = errors;`, `if(errors === _errs4){`, `var valid1 = _errs4 === errors;`,
  * `if(valid1){`) is constant. This removes it when, and only when, nothing but `let errors = 0;`
- * writes `errors` and every `validN` is only ever set to that constant; braces stay balanced (an
- * `if(…){` becomes a plain block `{`). Any other function is returned unchanged.
+ * writes `errors`, no `_errsN` is used outside those forms, and every use of a `validN` is one of
+ * the forms ajv writes for it; braces stay balanced (an `if(…){` becomes a plain block `{`). Any
+ * other function is returned unchanged (an `else {}` left behind goes in `withoutDeadCode`). Two
+ * scans: one reads the uses, one rewrites.
  */
 export function withoutErrorCounting(code: string): string {
-  const writesErrors = usesOf(code, /errors/).some(
-    ({ before, after }) => /^\s*(?:\+\+|--|[-+*/]?=(?!=))/.test(after) && !(before === "let " && after === " = 0"),
-  );
-  if (writesErrors) return code;
-  const counted = rewriteOutsideLiterals(code, [
-    { pattern: /const _errs\d+ = errors;/y, replace: () => "" },
-    { pattern: /if\(errors === (?:_errs\d+|0)\)\{/y, replace: () => "{" },
-    { pattern: /if\(_errs\d+ === errors\)\{/y, replace: () => "{" },
-    { pattern: /var (valid\d+) = _errs\d+ === errors;/y, replace: (match) => `var ${match[1]} = true;` },
-  ]);
-  // any other use of a counter whose declaration went: keep the function as ajv wrote it
-  if (counted === undefined || /\b_errs\d+\b/.test(counted)) return code;
-  // A `validN` is constant when every use of it is one of the three forms ajv writes for it.
-  const forms = new Map<string, number>();
-  const all = new Map<string, number>();
-  const count = (map: Map<string, number>, name: string) => map.set(name, (map.get(name) ?? 0) + 1);
-  rewriteOutsideLiterals(counted, [
-    {
-      pattern: /var (valid\d+) = true;|if\((valid\d+)\)\{|if\(!(valid\d+)\)\{break;\}/y,
-      replace: (match) => {
-        count(forms, (match[1] ?? match[2] ?? match[3]) as string);
-        return match[0];
-      },
-    },
-  ]);
-  for (const [name] of counted.matchAll(/\bvalid\d+\b/g)) count(all, name);
-  const constantValids = new Set([...forms].filter(([name, uses]) => all.get(name) === uses).map(([name]) => name));
-  const simplified = rewriteOutsideLiterals(counted, [
-    {
-      pattern: /var (valid\d+) = true;|if\((valid\d+)\)\{|if\(!(valid\d+)\)\{break;\}/y,
-      replace: (match) => {
-        const name = (match[1] ?? match[2] ?? match[3]) as string;
-        if (!constantValids.has(name)) return match[0];
-        return match[2] ? "{" : "";
-      },
-    },
-  ]);
-  const withoutEmptyElses =
-    simplified === undefined
-      ? undefined
-      : rewriteOutsideLiterals(simplified, [{ pattern: /\}else \{\}/y, replace: () => "}" }]);
-  return withoutEmptyElses ?? code;
+  const lone = new Set<string>();
+  let counts = false;
+  const read = rewriteAt(code, COUNTING, (at, match) => {
+    if (at > 0 && /[\w$.]/.test(code[at - 1] as string)) return undefined;
+    const name = match[4];
+    if (name === "errors") {
+      const end = at + name.length;
+      const before = code.slice(Math.max(0, at - 4), at);
+      const after = code.slice(end, end + 4);
+      if (/^\s*(?:\+\+|--|[-+*/]?=(?!=))/.test(after) && !(before === "let " && after === " = 0")) counts = true;
+    } else if (name?.startsWith("_errs")) counts = true;
+    else if (name !== undefined) lone.add(name);
+    return undefined;
+  });
+  if (read === undefined || counts) return code;
+  const constant = (name: string) => !lone.has(name);
+  const simplified = rewriteAt(code, COUNTING, (at, match) => {
+    if ((at > 0 && /[\w$.]/.test(code[at - 1] as string)) || match[4] !== undefined) return undefined;
+    const end = at + match[0].length;
+    const [, set, test, breakUnless] = match;
+    if (set !== undefined) return { end, text: constant(set) ? "" : `var ${set} = true;` };
+    if (test !== undefined) return constant(test) ? { end, text: "{" } : undefined;
+    if (breakUnless !== undefined) return constant(breakUnless) ? { end, text: "" } : undefined;
+    return { end, text: match[0].startsWith("const") ? "" : "{" };
+  });
+  return simplified ?? code;
 }
 
 /** The condition of the `if(` at `at` and the index past its `)`, or undefined. */
@@ -561,4 +534,56 @@ export function withoutDeadCode(code: string): string {
     return assignsNothing(test.condition) ? { end: test.end + 2, text: "" } : undefined;
   });
   return cleaned ?? code;
+}
+
+/** The first character before `at` (or from `at` on, forwards) that is not whitespace. */
+function significantChar(code: string, at: number, step: -1 | 1): string {
+  let index = at;
+  while (index >= 0 && index < code.length && /\s/.test(code[index] as string)) index += step;
+  return code[index] ?? "";
+}
+
+/**
+ * `instancePath` is ajv's name for the path of the value a function checks: a parameter of each
+ * validate function (`{instancePath="", …}={}`), of the shared checks and of the error builders,
+ * and an argument of every call to them, about 7% of a module's bytes. Wherever it names that
+ * variable it becomes `$p` (ajv's names never start with `$`; shared checks' locals are `$` and a
+ * number); as an object key (the calling convention `{instancePath:…}`, the error objects) it
+ * stays, a shorthand `{instancePath,…}` becoming `{instancePath:$p,…}`. Each function stays
+ * consistent on its own. Code with a use in any other position, or not understood, is returned
+ * unchanged.
+ */
+export function withShortInstancePath(code: string): string {
+  /** Per open bracket: whether it is an object literal or pattern (keys come after `{` and `,`). */
+  const objects: boolean[] = [];
+  let out = "";
+  let copied = 0;
+  const next = /instancePath|["'`/{}()[\]]/g;
+  for (let match = next.exec(code); match; match = next.exec(code)) {
+    const at = match.index;
+    const text = match[0];
+    if (text === '"' || text === "'" || text === "`" || text === "/") {
+      const end = skipLiteral(code, at);
+      if (end === -1) return code;
+      next.lastIndex = Math.max(end, at + 1);
+    } else if (text === "{") {
+      const before = significantChar(code, at - 1, -1);
+      objects.push("(,:=[?".includes(before) || /\breturn\s*$/.test(code.slice(Math.max(0, at - 12), at)));
+    } else if (text === "(" || text === "[") objects.push(false);
+    else if (text === ")" || text === "]" || text === "}") {
+      if (objects.pop() === undefined) return code;
+    } else if (!/[\w$.]/.test(code[at - 1] ?? " ") && !/[\w$]/.test(code[at + text.length] ?? " ")) {
+      const before = significantChar(code, at - 1, -1);
+      let replacement = "$p";
+      if (objects.at(-1) === true && (before === "{" || before === ",")) {
+        const after = significantChar(code, at + text.length, 1);
+        if (after === ":") continue;
+        if (after !== "," && after !== "}" && after !== "=") return code;
+        replacement = "instancePath:$p";
+      }
+      out += code.slice(copied, at) + replacement;
+      copied = at + text.length;
+    }
+  }
+  return objects.length === 0 ? out + code.slice(copied) : code;
 }

@@ -8,36 +8,40 @@
  * appears in many validate functions, differing only in the numbers ajv gave its local names and in
  * the name of the validate function. Each block that appears at least twice becomes one function
  *
- *   function sharedCheck4($0, validate, instancePath){if($0 === undefined)return true;…return true;}
+ *   function check4($0, validate, instancePath){if($0 === undefined)return true;…return true;}
  *
  * (locals renamed `$0`, `$1`… in order of appearance), and each occurrence becomes
- * `if(!sharedCheck4(data1.plan,validate7,instancePath))return false;`.
+ * `if(!check4(data1.plan,validate7,instancePath))return false;`. `checkN` is short (a validator
+ * calls a dozen) and no name ajv writes: its names are a prefix from a fixed list (`data`,
+ * `valid`, `schema`…) and a number.
  * The error objects are unchanged: the block's instance paths were absolute already.
  *
  * A block is shared only when it is self-contained: apart from the value it checks, every local
  * it uses is declared inside it, and it touches none of ajv's error counting (`errors`, `validN`,
  * `_errsN`: functions with `anyOf`, `oneOf` or `$ref` keep their blocks) nor `rootData` and the
  * like. Anything else is left inline.
+ *
+ * Each function is scanned once (its names and the `}` closing each `{`); a block's checks then
+ * read that scan, so nested blocks are not re-read from the text once per enclosing block.
  */
-import { rewriteAt, skipLiteral } from "./error-sites.ts";
+import { skipLiteral } from "./error-sites.ts";
 
-/** Index of the `}` closing the block whose `{` is at `open`, skipping literals; -1 if none. */
-function blockEnd(code: string, open: number): number {
-  let depth = 0;
-  for (let at = open; at < code.length; ) {
-    const skipped = skipLiteral(code, at);
-    if (skipped === -1) return -1;
-    if (skipped !== at) {
-      at = skipped;
-      continue;
-    }
-    const char = code[at];
-    if (char === "{") depth++;
-    else if (char === "}" && --depth === 0) return at;
-    at++;
-  }
-  return -1;
+/** An identifier outside literals that is not a property name (`a` in `a.b`, not `b`). */
+interface Name {
+  at: number;
+  name: string;
+  /** How a block containing it may be shared (see `kindOf`). */
+  kind: NameKind;
+  /** Declared here: it follows `let `, `const ` or `var `. */
+  declared: boolean;
 }
+
+/**
+ * "plain": not a numbered local, copied as it is; "local": a local (`data3`, `i0`…) or the
+ * function's own name, renamed in a shared body; "context": a name tying the block to the function
+ * around it, so the block stays inline.
+ */
+type NameKind = "plain" | "local" | "context";
 
 const BLOCK_START = /if\((data\d*)\.([A-Za-z_$][\w$]*) !== undefined\)\{let (data\d+) = \1\.\2;/y;
 /** Names whose use means the block depends on the function around it. */
@@ -45,6 +49,51 @@ const CONTEXT_NAMES =
   /^(?:errors|vErrors|rootData|parentData|parentDataProperty|dynamicAnchors|evaluated\d*|valid\d+|_errs\d+|props\d+|items\d+)$/;
 /** Module-level names of ajv's scope (declared once per module), usable from any function. */
 const MODULE_NAMES = /^(?:formats|schema|pattern|func)\d+$/;
+
+function kindOf(name: string, validateName: string): NameKind {
+  if (CONTEXT_NAMES.test(name)) return "context";
+  const last = name.charCodeAt(name.length - 1);
+  if (last < 48 || last > 57 || MODULE_NAMES.test(name)) return "plain";
+  if (name !== validateName && /^validate\d+$/.test(name)) return "context";
+  return "local";
+}
+
+/**
+ * One scan of a function's code: its names (see `Name`) in order, and the index of the `}`
+ * closing each `{`, both outside string, regex and comment literals. Undefined when a literal
+ * never ends or braces do not pair (code not understood: nothing is shared).
+ */
+function scan(code: string, validateName: string): { names: Name[]; closing: Map<number, number> } | undefined {
+  const names: Name[] = [];
+  const closing = new Map<number, number>();
+  const open: number[] = [];
+  // property names (`.plan`) and numbers (`1e3`) are matched whole so no name starts inside one
+  const next = /\.?[A-Za-z_$][\w$]*|\d[\w$.]*|["'`/{}]/g;
+  for (let match = next.exec(code); match; match = next.exec(code)) {
+    const at = match.index;
+    const text = match[0];
+    const first = text.charCodeAt(0);
+    if (first === 123 /* { */) open.push(at);
+    else if (first === 125 /* } */) {
+      const from = open.pop();
+      if (from === undefined) return undefined;
+      closing.set(from, at);
+    } else if (first === 34 || first === 39 || first === 96 || first === 47 /* " ' ` / */) {
+      const end = skipLiteral(code, at);
+      if (end === -1) return undefined;
+      next.lastIndex = Math.max(end, at + 1);
+    } else if (first !== 46 /* . */ && (first < 48 || first > 57) /* digit */) {
+      const previous = names[names.length - 1];
+      const declared =
+        previous !== undefined &&
+        previous.at + previous.name.length + 1 === at &&
+        code.charCodeAt(at - 1) === 32 &&
+        (previous.name === "let" || previous.name === "const" || previous.name === "var");
+      names.push({ at, name: text, kind: kindOf(text, validateName), declared });
+    }
+  }
+  return open.length === 0 ? { names, closing } : undefined;
+}
 
 interface Block {
   /** Where `if(` starts and where the block's closing `}` is. */
@@ -56,48 +105,64 @@ interface Block {
   body: string;
 }
 
-/** The block of ajv code starting at `at` in function `validateName`, if it can be shared. */
-function blockAt(code: string, at: number, validateName: string): Block | undefined {
+/**
+ * The block of ajv code starting with `names[index]` (an `if`) in function `validateName`, if it
+ * can be shared. `contextBefore[i]` counts the Context names among `names[0..i)`.
+ */
+function blockAt(
+  code: string,
+  validateName: string,
+  { names, closing }: { names: Name[]; closing: Map<number, number> },
+  contextBefore: Uint32Array,
+  index: number,
+): Block | undefined {
+  const at = (names[index] as Name).at;
   BLOCK_START.lastIndex = at;
   const head = BLOCK_START.exec(code);
   if (!head) return undefined;
-  const open = code.indexOf("{", at + head[0].indexOf(")"));
-  const end = blockEnd(code, open);
-  if (end === -1) return undefined;
+  const end = closing.get(code.indexOf("{", at + head[0].indexOf(")")));
+  if (end === undefined) return undefined;
+  const innerStart = at + head[0].length;
+  let first = index + 1;
+  while (first < names.length && (names[first] as Name).at < innerStart) first++;
+  let last = first;
+  while (last < names.length && (names[last] as Name).at < end) last++;
+  if ((contextBefore[last] as number) - (contextBefore[first] as number) > 0) return undefined;
   const local = head[3] as string;
-  const inner = code.slice(at + head[0].length, end);
   const declared = new Set([local]);
-  const declarations = rewriteAt(inner, /(?:let|const|var) [A-Za-z_$][\w$]*/, (from, match) => {
-    if (!/[\w$.]/.test(inner[from - 1] ?? " ")) declared.add(match.slice(match.indexOf(" ") + 1));
-    return undefined;
-  });
-  if (declarations === undefined) return undefined;
+  for (let i = first; i < last; i++) if ((names[i] as Name).declared) declared.add((names[i] as Name).name);
   const renamed = new Map<string, string>([[local, "$0"]]);
-  let selfContained = true;
-  const body = rewriteAt(inner, /[A-Za-z_$][\w$]*/, (from, name) => {
-    if (/[\w$.]/.test(inner[from - 1] ?? " ")) return undefined;
-    if (CONTEXT_NAMES.test(name)) selfContained = false;
-    if (!/\d$/.test(name) || MODULE_NAMES.test(name)) return undefined;
-    const end = from + name.length;
-    if (name === validateName) return { end, text: "validate" };
-    if (/^validate\d+$/.test(name) || !declared.has(name)) {
-      selfContained = false;
-      return undefined;
+  const body: string[] = [];
+  let copied = innerStart;
+  for (let i = first; i < last; i++) {
+    const { at: from, name, kind } = names[i] as Name;
+    if (kind !== "local") continue;
+    let text = "validate";
+    if (name !== validateName) {
+      if (!declared.has(name)) return undefined;
+      text = renamed.get(name) ?? `$${renamed.size}`;
+      renamed.set(name, text);
     }
-    if (!renamed.has(name)) renamed.set(name, `$${renamed.size}`);
-    return { end, text: renamed.get(name) as string };
-  });
-  if (body === undefined || !selfContained) return undefined;
-  return { start: at, end, value: `${head[1]}.${head[2]}`, body };
+    body.push(code.slice(copied, from), text);
+    copied = from + name.length;
+  }
+  body.push(code.slice(copied, end));
+  return { start: at, end, value: `${head[1]}.${head[2]}`, body: body.join("") };
 }
 
 /** Every shareable block of `code`, outermost first, with where it lies. */
 function blocksOf(code: string, validateName: string): Block[] {
+  const scanned = scan(code, validateName);
+  if (!scanned) return [];
+  const contextBefore = new Uint32Array(scanned.names.length + 1);
+  scanned.names.forEach(({ kind }, i) => {
+    contextBefore[i + 1] = (contextBefore[i] as number) + (kind === "context" ? 1 : 0);
+  });
   const blocks: Block[] = [];
-  rewriteAt(code, /if\(data\d*\./, (at) => {
-    const block = blockAt(code, at, validateName);
+  scanned.names.forEach(({ name }, index) => {
+    if (name !== "if") return;
+    const block = blockAt(code, validateName, scanned, contextBefore, index);
     if (block) blocks.push(block);
-    return undefined;
   });
   return blocks;
 }
@@ -124,7 +189,7 @@ export function shareRepeatedBlocks(functions: readonly FunctionCode[]): { funct
       if (block.start < copied || (counts.get(block.body) ?? 0) < 2) continue;
       let shared = names.get(block.body);
       if (shared === undefined) {
-        shared = `sharedCheck${names.size}`;
+        shared = `check${names.size}`;
         names.set(block.body, shared);
       }
       out += `${code.slice(copied, block.start)}if(!${shared}(${block.value},${name},instancePath))return false;`;

@@ -17,6 +17,7 @@ import {
   expressionEnd,
   withoutErrorCounting,
   withoutSourceUrl,
+  withShortInstancePath,
 } from "../../src/codegen/error-sites.ts";
 import { shareRepeatedBlocks } from "../../src/codegen/shared-blocks.ts";
 import { renderValidators } from "../../src/codegen/validators.ts";
@@ -187,7 +188,7 @@ describe("precompiled validators give plain ajv's verdicts and errors", () => {
 
   test("on mutations of a schema using most of zod's JSON Schema output", async () => {
     const js = renderValidators([kitchenRegistry]).js;
-    expect(js).toContain("sharedCheck");
+    expect(js).toMatch(/\bcheck0\(/);
     const precompiled = await importValidators(js);
     const plain = plainAjvValidators(kitchenRegistry);
     const check = (data: unknown) => {
@@ -328,6 +329,44 @@ describe("withoutErrorCounting", () => {
   });
 });
 
+describe("withShortInstancePath", () => {
+  test.each([
+    [
+      "a validate function's parameter and its uses",
+      'function validate1(data, {instancePath="", rootData=data}={}){return failAt(validate1,instancePath+"/a",instancePath);}',
+      'function validate1(data, {instancePath:$p="", rootData=data}={}){return failAt(validate1,$p+"/a",$p);}',
+    ],
+    [
+      "keys kept, shorthands given the value",
+      'f({instancePath,schemaPath:"#"});validate2(x, {instancePath:instancePath+"/b",parentData:data});',
+      'f({instancePath:$p,schemaPath:"#"});validate2(x, {instancePath:$p+"/b",parentData:data});',
+    ],
+    [
+      "properties, literals and blocks",
+      'err.instancePath = "instancePath" + instancePath;{instancePath += x;}return {instancePath};',
+      'err.instancePath = "instancePath" + $p;{$p += x;}return {instancePath:$p};',
+    ],
+    ["a method named instancePath: unchanged", "x = {a: 1, instancePath(){}};", "x = {a: 1, instancePath(){}};"],
+    ["unbalanced brackets: unchanged", "f(instancePath;", "f(instancePath;"],
+  ])("%s", (_title, code, want) => {
+    expect(withShortInstancePath(code)).toBe(want);
+  });
+
+  test("a validate function calling another keeps passing and reporting the path", () => {
+    const code = `function inner(data, {instancePath=""}={}){inner.errors = [{instancePath, message: "bad"}];return false;}
+function outer(data, {instancePath=""}={}){if(!inner(data.a, {instancePath:instancePath+"/a"})){outer.errors = inner.errors;return false;}return true;}`;
+    const run = (source: string) => {
+      const outer = new Function(`${source}return outer;`)() as ((data: unknown, cxt?: object) => boolean) & {
+        errors?: unknown;
+      };
+      return [outer({ a: 1 }, { instancePath: "/root" }), outer.errors];
+    };
+    expect(withShortInstancePath(code)).not.toMatch(/[^{]instancePath[^:]/);
+    expect(run(withShortInstancePath(code))).toEqual(run(code));
+    expect(run(code)).toEqual([false, [{ instancePath: "/root/a", message: "bad" }]]);
+  });
+});
+
 test("withoutSourceUrl removes ajv's sourceURL comment only at the start of a function", () => {
   expect(withoutSourceUrl('function validate3(data, {a}={}){/*# sourceURL="evreg:a/b.c/1" */;let x;')).toBe(
     "function validate3(data, {a}={}){let x;",
@@ -346,12 +385,12 @@ describe("shareRepeatedBlocks", () => {
   test("shares a block repeated in two functions, whatever ajv numbered its locals", () => {
     const { functions, shared } = shareRepeatedBlocks([fn(1, plan(2, 1)), fn(3, plan(7, 3))]);
     expect(shared).toBe(
-      'function sharedCheck0($0, validate, instancePath){if($0 === undefined)return true;if(typeof $0 !== "string"){return failAt(validate,instancePath,"/plan","type",{type: "string"});}return true;}',
+      'function check0($0, validate, instancePath){if($0 === undefined)return true;if(typeof $0 !== "string"){return failAt(validate,instancePath,"/plan","type",{type: "string"});}return true;}',
     );
     expect(functions[0]).toContain(
-      "let data1 = data;if(!sharedCheck0(data1.plan,validate1,instancePath))return false;validate1",
+      "let data1 = data;if(!check0(data1.plan,validate1,instancePath))return false;validate1",
     );
-    expect(functions[1]).toContain("sharedCheck0(data1.plan,validate3,instancePath)");
+    expect(functions[1]).toContain("check0(data1.plan,validate3,instancePath)");
   });
 
   test.each([

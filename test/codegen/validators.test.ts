@@ -10,7 +10,7 @@ import { bytesPerValidator, importValidators } from "../../bench/load-validators
 import { payloadCorpus, syntheticRegistry } from "../../bench/synthetic.ts";
 import { invalidEvent, TYPICAL_NAME, TYPICAL_VERSION, typicalRegistry, validEvent } from "../../bench/typical.ts";
 import { corpusAgreement, naiveStandalone } from "../../bench/validation.ts";
-import { compiledSchemaOf } from "../../src/codegen/ajv.ts";
+import { compiledSchemaOf, createValidatorAjv } from "../../src/codegen/ajv.ts";
 import { renderValidators } from "../../src/codegen/validators.ts";
 
 const { registry, events } = syntheticRegistry(30);
@@ -62,6 +62,24 @@ describe("compiledSchemaOf", () => {
   test.each(table)("%s", (_title, schema, want) => {
     const { $schema: _, ...json } = z.toJSONSchema(schema) as Record<string, unknown>;
     expect(compiledSchemaOf(json)).toEqual(want);
+  });
+});
+
+describe("createValidatorAjv", () => {
+  const schema = { type: "object", properties: { a: { type: "string" } }, required: ["a"] };
+
+  test("with source, writes the same code but compiles functions that throw", () => {
+    const source = createValidatorAjv({ source: true }).compile(schema);
+    const runnable = createValidatorAjv({ source: true });
+    delete runnable.opts.code.process;
+    expect(source.source?.validateCode).toBe(runnable.compile(schema).source?.validateCode);
+    expect(() => source({ a: "x" })).toThrow(/compiled for its source only/);
+  });
+
+  test("without source, compiles functions that run", () => {
+    const validate = createValidatorAjv().compile(schema);
+    expect(validate({ a: "x" })).toBe(true);
+    expect(validate({ a: 1 })).toBe(false);
   });
 });
 
