@@ -178,10 +178,10 @@ export type Events = {
 };
 
 /**
- * The payloads of each event, one plain object type per version: `v` may be left out for the latest
- * version only, and unversioned events carry none.
+ * The payload of each event's latest version, by name: one plain object type per name, so the
+ * compiler finds a payload's type from its `name` without trying every version.
  */
-export interface EventPayloads {
+export interface LatestPayloads {
   "billing/invoice.paid": { name: "billing/invoice.paid"; data: BillingInvoicePaid; id?: string; ts?: number; v?: never };
   "storefront/cart.checkout.completed": { name: "storefront/cart.checkout.completed"; data: StorefrontCartCheckoutCompleted; id?: string; ts?: number; v?: never };
   "trial/reminder.send": { name: "trial/reminder.send"; data: TrialReminderSend; id?: string; ts?: number; v?: never };
@@ -197,13 +197,18 @@ export interface EventPayloads {
   "inventory/item.reserved": { name: "inventory/item.reserved"; data: InventoryItemReserved; id?: string; ts?: number; v?: never };
   "fulfillment/order.received": { name: "fulfillment/order.received"; data: FulfillmentOrderReceived; id?: string; ts?: number; v?: never };
   "retry/function.requested": { name: "retry/function.requested"; data: RetryFunctionRequested; id?: string; ts?: number; v?: never };
-  "user/profile.updated": { name: "user/profile.updated"; data: UserProfileUpdated_2023_11_02_1; id?: string; ts?: number; v: "2023-11-02.1" } | { name: "user/profile.updated"; data: UserProfileUpdated_2024_01_15_1; id?: string; ts?: number; v?: "2024-01-15.1" };
+  "user/profile.updated": { name: "user/profile.updated"; data: UserProfileUpdated_2024_01_15_1; id?: string; ts?: number; v?: "2024-01-15.1" };
   "payment/charge.succeeded": { name: "payment/charge.succeeded"; data: PaymentChargeSucceeded_1_0_0; id?: string; ts?: number; v?: "1.0.0" };
   "inngest/function.failed": { name: "inngest/function.failed"; data: InngestFunctionFailed; id?: string; ts?: number; v?: never };
   "inngest/function.finished": { name: "inngest/function.finished"; data: InngestFunctionFinished; id?: string; ts?: number; v?: never };
   "inngest/function.cancelled": { name: "inngest/function.cancelled"; data: InngestFunctionCancelled; id?: string; ts?: number; v?: never };
   "inngest/function.invoked": { name: "inngest/function.invoked"; data: InngestFunctionInvoked; id?: string; ts?: number; v?: never };
   "inngest/scheduled.timer": { name: "inngest/scheduled.timer"; data: InngestScheduledTimer; id?: string; ts?: number; v?: never };
+}
+
+/** The payloads of each event's earlier versions, by name, where `v` is required. */
+export interface EarlierPayloads {
+  "user/profile.updated": { name: "user/profile.updated"; data: UserProfileUpdated_2023_11_02_1; id?: string; ts?: number; v: "2023-11-02.1" };
 }
 
 /** Events an app may send: `inngest/` is reserved for Inngest. (Written out: no per-name type work.) */
@@ -217,7 +222,9 @@ export type EventData<N extends EventName, V extends EventVersion<N> = LatestVer
 /** Versioned events: `v` may be left out for the latest only. Unversioned events carry no `v`. */
 type VersionField<N extends EventName, V extends EventVersion<N>> = Events[N]["versioned"] extends true ? (V extends LatestVersion<N> ? { v?: V } : { v: V }) : { v?: never };
 /** A payload to send: `{ name, data, id?, ts?, v? }` with `data` matching the chosen version. */
-export type EventPayload<N extends EventName = SendableEventName> = EventPayloads[N];
+export type EventPayload<N extends EventName = SendableEventName> = LatestPayloads[N] | EarlierPayloads[N & keyof EarlierPayloads];
+/** A payload of the latest version of an event an app may send. */
+export type LatestPayload = LatestPayloads[SendableEventName];
 
 export interface CreateOptions<V extends string> {
   /** Overrides the id from the event's id template. */
@@ -288,10 +295,13 @@ export interface EventSender {
 }
 
 /**
- * Sends one event or a batch through `client`, typed against the registry. Not generic: each payload
- * is matched by its `name` in one union of plain object types, which costs the compiler next to
- * nothing per call even with a thousand events.
+ * Sends one event or a batch through `client`, typed against the registry. Not generic, so a call
+ * costs the compiler next to nothing even with a thousand events: payloads of latest versions are
+ * matched by `name` alone (one type per name), then any version by `name` and `v`.
  */
+export function send(client: EventSender, payload: LatestPayload | readonly LatestPayload[]): Promise<{ ids: string[] }>;
+/** Sends payloads of any version: `v` names the version of `data` (required but for the latest). */
+export function send(client: EventSender, payload: EventPayload | readonly EventPayload[]): Promise<{ ids: string[] }>;
 export async function send(client: EventSender, payload: EventPayload | readonly EventPayload[]): Promise<{ ids: string[] }> {
   return client.send(payload);
 }

@@ -198,15 +198,10 @@ function groupStatement(group: string, members: Map<string, EventDefinition>): W
 }
 
 /** `{ name: "x"; data: X; id?: string; ts?: number; v?: never }`, one member per version. */
-function payloadUnion(event: EventDefinition): string {
-  return event.versions
-    .map((version) => {
-      const v = !event.versioned
-        ? "v?: never"
-        : `v${version.v === event.latest ? "?" : ""}: ${stringLiteral(version.v)}`;
-      return `{ name: ${stringLiteral(event.name)}; data: ${dataTypeName(event, version.v)}; id?: string; ts?: number; ${v} }`;
-    })
-    .join(" | ");
+/** The payload type of one version: `v` may be left out for the latest only; unversioned events carry none. */
+function payloadType(event: EventDefinition, version: string): string {
+  const v = !event.versioned ? "v?: never" : `v${version === event.latest ? "?" : ""}: ${stringLiteral(version)}`;
+  return `{ name: ${stringLiteral(event.name)}; data: ${dataTypeName(event, version)}; id?: string; ts?: number; ${v} }`;
 }
 
 /** One entry of `eventTable`: the version labels, or the one label alone of an event without versions. */
@@ -275,7 +270,14 @@ const SUPPORT_CODE: StatementStructures[] = [
     isExported: true,
     docs: ["A payload to send: `{ name, data, id?, ts?, v? }` with `data` matching the chosen version."],
     typeParameters: ["N extends EventName = SendableEventName"],
-    type: "EventPayloads[N]",
+    type: "LatestPayloads[N] | EarlierPayloads[N & keyof EarlierPayloads]",
+  },
+  {
+    kind: StructureKind.TypeAlias,
+    name: "LatestPayload",
+    isExported: true,
+    docs: ["A payload of the latest version of an event an app may send."],
+    type: "LatestPayloads[SendableEventName]",
   },
   {
     kind: StructureKind.Interface,
@@ -426,12 +428,29 @@ const SUPPORT_CODE: StatementStructures[] = [
     name: "send",
     isExported: true,
     isAsync: true,
-    docs: [
-      [
-        "Sends one event or a batch through `client`, typed against the registry. Not generic: each payload",
-        "is matched by its `name` in one union of plain object types, which costs the compiler next to",
-        "nothing per call even with a thousand events.",
-      ].join("\n"),
+    overloads: [
+      {
+        docs: [
+          [
+            "Sends one event or a batch through `client`, typed against the registry. Not generic, so a call",
+            "costs the compiler next to nothing even with a thousand events: payloads of latest versions are",
+            "matched by `name` alone (one type per name), then any version by `name` and `v`.",
+          ].join("\n"),
+        ],
+        parameters: [
+          { name: "client", type: "EventSender" },
+          { name: "payload", type: "LatestPayload | readonly LatestPayload[]" },
+        ],
+        returnType: "Promise<{ ids: string[] }>",
+      },
+      {
+        docs: ["Sends payloads of any version: `v` names the version of `data` (required but for the latest)."],
+        parameters: [
+          { name: "client", type: "EventSender" },
+          { name: "payload", type: "EventPayload | readonly EventPayload[]" },
+        ],
+        returnType: "Promise<{ ids: string[] }>",
+      },
     ],
     parameters: [
       { name: "client", type: "EventSender" },
@@ -513,15 +532,32 @@ export function renderClient(registry: Registry, system: Registry): string {
     eventsMap(registry, events),
     {
       kind: StructureKind.Interface,
-      name: "EventPayloads",
+      name: "LatestPayloads",
       isExported: true,
       docs: [
         [
-          "The payloads of each event, one plain object type per version: `v` may be left out for the latest",
-          "version only, and unversioned events carry none.",
+          "The payload of each event's latest version, by name: one plain object type per name, so the",
+          "compiler finds a payload's type from its `name` without trying every version.",
         ].join("\n"),
       ],
-      properties: events.map((event) => ({ name: stringLiteral(event.name), type: payloadUnion(event) })),
+      properties: events.map((event) => ({ name: stringLiteral(event.name), type: payloadType(event, event.latest) })),
+    },
+    {
+      kind: StructureKind.Interface,
+      name: "EarlierPayloads",
+      isExported: true,
+      docs: ["The payloads of each event's earlier versions, by name, where `v` is required."],
+      properties: events.flatMap((event) => {
+        const earlier = event.versions.filter((version) => version.v !== event.latest);
+        return earlier.length === 0
+          ? []
+          : [
+              {
+                name: stringLiteral(event.name),
+                type: earlier.map((version) => payloadType(event, version.v)).join(" | "),
+              },
+            ];
+      }),
     },
     {
       kind: StructureKind.TypeAlias,

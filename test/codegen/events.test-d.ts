@@ -9,6 +9,7 @@ import {
   type EventPayload,
   type EventVersion,
   eventTypes,
+  type LatestPayload,
   order,
   payment,
   send,
@@ -95,6 +96,27 @@ describe("send", () => {
       order.placed.create({ orderId: "ord_1", customerId: "cus_1", amount: 1, items: [{ id: "i", quantity: 1 }] }),
     ]);
     void send(inngest, { name: "user/profile.updated", v: "2023-11-02.1", data: { userId: "u", changes: {} } });
+    // A batch may mix latest and earlier versions.
+    void send(inngest, [
+      { name: "billing/invoice.paid", data: paid },
+      { name: "user/profile.updated", v: "2023-11-02.1", data: { userId: "u", changes: {} } },
+    ]);
+  });
+
+  test("a latest payload has one type per name; earlier versions are the others", () => {
+    expectTypeOf<Extract<LatestPayload, { name: "user/profile.updated" }>["v"]>().toEqualTypeOf<
+      "2024-01-15.1" | undefined
+    >();
+    expectTypeOf<Extract<EventPayload<"user/profile.updated">, { v: "2023-11-02.1" }>["data"]>().toHaveProperty(
+      "userId",
+    );
+    const earlier: LatestPayload = {
+      name: "user/profile.updated",
+      // @ts-expect-error an earlier version is not a latest payload
+      v: "2023-11-02.1",
+      data: { userId: "u", changes: {} },
+    };
+    void earlier;
   });
 
   test("an unknown event name is an error", () => {
