@@ -7,17 +7,9 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { EvregError, type Issue } from "../errors.ts";
-import { loadRegistry } from "../registry/load.ts";
-import { createRuntime } from "../runtime/bus.ts";
 import type { DedupStore } from "../runtime/dedup/store.ts";
-import { DEFAULT_MAX_BODY_BYTES } from "../runtime/gateway/app.ts";
-import { type Deliver, deliverLocally, deliverUpstream } from "../runtime/gateway/deliver.ts";
-import { parseEventKeys } from "../runtime/gateway/event-keys.ts";
-import { registerHandlersModule } from "../runtime/gateway/handlers-module.ts";
-import { DEFAULT_PORT, startGateway } from "../runtime/gateway/server.ts";
-import { describeStore, openStore, parseStoreSpec } from "../runtime/gateway/store-spec.ts";
-import { DEFAULT_UPSTREAM_TIMEOUT_MS } from "../runtime/gateway/upstream.ts";
-import { createEventValidator } from "../runtime/validate.ts";
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, DEFAULT_UPSTREAM_TIMEOUT_MS } from "../runtime/gateway/defaults.ts";
+import type { Deliver } from "../runtime/gateway/deliver.ts";
 import { type CommandIO, runCommand } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 
@@ -61,7 +53,7 @@ function upstreamUrl(value: string): URL {
   return url;
 }
 
-function readEventKeys(file: string): string[] {
+function readEventKeys(file: string, parseEventKeys: (text: string, file: string) => string[]): string[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -92,6 +84,26 @@ const within = (ms: number, work: Promise<unknown>): Promise<unknown> =>
   Promise.race([work, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 
 async function serve(io: CommandIO, schemas: string, flags: ServeFlags): Promise<number> {
+  // Loaded here, not at the top: other commands never load hono, ajv or the stores.
+  const [
+    { loadRegistry },
+    { createRuntime },
+    { deliverLocally, deliverUpstream },
+    { parseEventKeys },
+    { registerHandlersModule },
+    { startGateway },
+    { describeStore, openStore, parseStoreSpec },
+    { createEventValidator },
+  ] = await Promise.all([
+    import("../registry/load.ts"),
+    import("../runtime/bus.ts"),
+    import("../runtime/gateway/deliver.ts"),
+    import("../runtime/gateway/event-keys.ts"),
+    import("../runtime/gateway/handlers-module.ts"),
+    import("../runtime/gateway/server.ts"),
+    import("../runtime/gateway/store-spec.ts"),
+    import("../runtime/validate.ts"),
+  ]);
   const port = wholeNumber("--port", flags.port, 0, 65_535);
   const graceMs = wholeNumber("--shutdown-grace", flags.shutdownGrace, 0, 600_000);
   const maxBodyBytes = wholeNumber("--max-body-bytes", flags.maxBodyBytes, 1, 64 * 1024 * 1024);
@@ -103,7 +115,7 @@ async function serve(io: CommandIO, schemas: string, flags: ServeFlags): Promise
   if (upstream && flags.handlers) {
     throw usage("--handlers", "--handlers runs events locally, --upstream forwards them", "pass one of the two");
   }
-  const eventKeys = flags.eventKeyFile === undefined ? undefined : readEventKeys(flags.eventKeyFile);
+  const eventKeys = flags.eventKeyFile === undefined ? undefined : readEventKeys(flags.eventKeyFile, parseEventKeys);
   if (!eventKeys && !isLoopback(flags.host)) {
     throw usage(
       "--event-key-file",

@@ -64,3 +64,11 @@ describe("importing evreg", () => {
     expect(loaded.has("ts-morph")).toBe(false);
   });
 });
+
+describe("the CLI", () => {
+  test("loads only commander until a command runs (evreg serve's gateway included)", async () => {
+    const loaded = await packagesLoaded("src/cli/main.ts");
+    expect(loaded.has("commander")).toBe(true);
+    expect(HEAVY.filter((name) => name !== "commander" && loaded.has(name))).toEqual([]);
+  });
+});

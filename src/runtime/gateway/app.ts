@@ -6,6 +6,7 @@
  */
 import type { HttpBindings } from "@hono/node-server";
 import { type Context, Hono } from "hono";
+import { DEFAULT_MAX_BODY_BYTES } from "./defaults.ts";
 import { type Answer, type Deliver, invalidBatch } from "./deliver.ts";
 import { createEventKeyCheck } from "./event-keys.ts";
 import {
@@ -18,9 +19,6 @@ import {
   readWebBody,
 } from "./request-body.ts";
 import { FORWARDED_HEADERS } from "./upstream.ts";
-
-/** Inngest's per-request ceiling for the Event API: a batch of events may not exceed 3 MiB of JSON. */
-export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export interface GatewayAppOptions {
   deliver: Deliver;

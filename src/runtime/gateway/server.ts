@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { EvregError } from "../../errors.ts";
 import { createGatewayApp, type GatewayAppOptions, type GatewayState } from "./app.ts";
+import { DEFAULT_PORT } from "./defaults.ts";
 
 export interface StartGatewayOptions extends GatewayAppOptions {
   /** Default 8288, the Inngest dev server's port; 0 picks a free one. */
@@ -24,8 +25,6 @@ export interface RunningGateway {
   /** Graceful stop: in-flight requests are answered; after `graceMs` (default 10 s) sockets are cut. */
   close(graceMs?: number): Promise<void>;
 }
-
-export const DEFAULT_PORT = 8288;
 
 export function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { app, state } = createGatewayApp(options);

@@ -133,6 +133,3 @@ function timedOut(timeoutMs: number): ForwardResult {
     error: `the upstream Event API did not answer within ${timeoutMs} ms; retry the send`,
   };
 }
-
-/** How long the upstream may take to answer a forward before the client gets 504. */
-export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
