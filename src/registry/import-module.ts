@@ -4,8 +4,8 @@
  * the imports into loads in a fraction of that, keeping every line where it was, so the file:line a
  * RegistryError cites stays right. Babel stays the transform of what the fast path leaves out (told
  * from the source text, never guessed): `import.meta`, dynamic `import()`, CommonJS (`require`,
- * `import x =`, `export =`), decorators, value namespaces, JSX, plain JavaScript, and anything
- * sucrase cannot parse (Babel then reports the syntax error as it always did).
+ * `import x =`, `export =`), decorators, value namespaces, JSX, plain JavaScript, an import below
+ * code, and anything sucrase cannot parse (Babel then reports the syntax error as it always did).
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -32,13 +32,23 @@ const NEEDS_BABEL = [
   /\b(?:namespace|module)\s+[\w$.]+\s*\{/,
 ];
 
+/**
+ * An `import` at the start of a line below the first line of code (a line at column 0 that is not an
+ * import, an `export type`, a comment or the `}` closing a multi-line import). ES modules hoist their
+ * imports; sucrase turns each into a load where it stands, so code above it would run first.
+ */
+function importsAfterCode(source: string): boolean {
+  const code = /^(?!import\b|export\s+type\b|\/\/|\/\*|\*|\}|\s|$)/m.exec(source);
+  return code !== null && /^import\b/m.test(source.slice(code.index));
+}
+
 let sucrase: typeof SucraseTransform | undefined;
 let babel: Jiti | undefined;
 
 /** sucrase's output for jiti, or undefined when the source needs Babel. */
 export function sucraseTransform({ source, filename = "", ts, jsx, async, interopDefault }: TransformOptions) {
   if (!ts || jsx || interopDefault === false || filename.endsWith("x")) return undefined;
-  if (NEEDS_BABEL.some((pattern) => pattern.test(source))) return undefined;
+  if (NEEDS_BABEL.some((pattern) => pattern.test(source)) || importsAfterCode(source)) return undefined;
   sucrase ??= (createRequire(import.meta.url)("sucrase") as { transform: typeof SucraseTransform }).transform;
   let code: string;
   try {

@@ -24,6 +24,12 @@ const sources: [string, string, boolean][] = [
   ["a parameter decorator", "class A { constructor(@inject() a: string) {} }\n", false],
   ["a namespace", "namespace N { export const a = 1; }\n", false],
   ["a syntax error", "export const = ;\n", false],
+  ["an import below code (ES modules hoist it)", 'export const a = b();\nimport { b } from "./b.ts";\n', false],
+  [
+    "a multi-line import, a type export and comments above the code",
+    'import {\n  a,\n  b,\n} from "./ab.ts";\n// note\nexport type T = string;\nexport const c = a + b;\n',
+    true,
+  ],
 ];
 
 describe("sucraseTransform", () => {
