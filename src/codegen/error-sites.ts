@@ -556,34 +556,24 @@ function significantChar(code: string, at: number, step: -1 | 1): string {
 export function withShortInstancePath(code: string): string {
   /** Per open bracket: whether it is an object literal or pattern (keys come after `{` and `,`). */
   const objects: boolean[] = [];
-  let out = "";
-  let copied = 0;
-  const next = /instancePath|["'`/{}()[\]]/g;
-  for (let match = next.exec(code); match; match = next.exec(code)) {
-    const at = match.index;
-    const text = match[0];
-    if (text === '"' || text === "'" || text === "`" || text === "/") {
-      const end = skipLiteral(code, at);
-      if (end === -1) return code;
-      next.lastIndex = Math.max(end, at + 1);
-    } else if (text === "{") {
+  let understood = true;
+  const renamed = rewriteAt(code, /instancePath(?![\w$])|[{}()[\]]/, (at, [text]) => {
+    if (text === "{") {
       const before = significantChar(code, at - 1, -1);
       objects.push("(,:=[?".includes(before) || /\breturn\s*$/.test(code.slice(Math.max(0, at - 12), at)));
     } else if (text === "(" || text === "[") objects.push(false);
-    else if (text === ")" || text === "]" || text === "}") {
-      if (objects.pop() === undefined) return code;
-    } else if (!/[\w$.]/.test(code[at - 1] ?? " ") && !/[\w$]/.test(code[at + text.length] ?? " ")) {
+    else if (text !== "instancePath") {
+      if (objects.pop() === undefined) understood = false;
+    } else if (!/[\w$.]/.test(code[at - 1] ?? " ")) {
+      const end = at + text.length;
       const before = significantChar(code, at - 1, -1);
-      let replacement = "$p";
-      if (objects.at(-1) === true && (before === "{" || before === ",")) {
-        const after = significantChar(code, at + text.length, 1);
-        if (after === ":") continue;
-        if (after !== "," && after !== "}" && after !== "=") return code;
-        replacement = "instancePath:$p";
-      }
-      out += code.slice(copied, at) + replacement;
-      copied = at + text.length;
+      if (objects.at(-1) !== true || (before !== "{" && before !== ",")) return { end, text: "$p" };
+      const after = significantChar(code, end, 1);
+      if (after === ":") return undefined;
+      if (after !== "," && after !== "}" && after !== "=") understood = false;
+      return { end, text: "instancePath:$p" };
     }
-  }
-  return objects.length === 0 ? out + code.slice(copied) : code;
+    return undefined;
+  });
+  return renamed !== undefined && understood && objects.length === 0 ? renamed : code;
 }

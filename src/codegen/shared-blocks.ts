@@ -24,7 +24,7 @@
  * Each function is scanned once (its names and the `}` closing each `{`); a block's checks then
  * read that scan, so nested blocks are not re-read from the text once per enclosing block.
  */
-import { skipLiteral } from "./error-sites.ts";
+import { rewriteAt } from "./error-sites.ts";
 
 /** An identifier outside literals that is not a property name (`a` in `a.b`, not `b`). */
 interface Name {
@@ -67,21 +67,15 @@ function scan(code: string, validateName: string): { names: Name[]; closing: Map
   const names: Name[] = [];
   const closing = new Map<number, number>();
   const open: number[] = [];
+  let paired = true;
   // property names (`.plan`) and numbers (`1e3`) are matched whole so no name starts inside one
-  const next = /\.?[A-Za-z_$][\w$]*|\d[\w$.]*|["'`/{}]/g;
-  for (let match = next.exec(code); match; match = next.exec(code)) {
-    const at = match.index;
-    const text = match[0];
+  const read = rewriteAt(code, /\.?[A-Za-z_$][\w$]*|\d[\w$.]*|[{}]/, (at, [text]) => {
     const first = text.charCodeAt(0);
     if (first === 123 /* { */) open.push(at);
     else if (first === 125 /* } */) {
       const from = open.pop();
-      if (from === undefined) return undefined;
-      closing.set(from, at);
-    } else if (first === 34 || first === 39 || first === 96 || first === 47 /* " ' ` / */) {
-      const end = skipLiteral(code, at);
-      if (end === -1) return undefined;
-      next.lastIndex = Math.max(end, at + 1);
+      if (from === undefined) paired = false;
+      else closing.set(from, at);
     } else if (first !== 46 /* . */ && (first < 48 || first > 57) /* digit */) {
       const previous = names[names.length - 1];
       const declared =
@@ -91,8 +85,9 @@ function scan(code: string, validateName: string): { names: Name[]; closing: Map
         (previous.name === "let" || previous.name === "const" || previous.name === "var");
       names.push({ at, name: text, kind: kindOf(text, validateName), declared });
     }
-  }
-  return open.length === 0 ? { names, closing } : undefined;
+    return undefined;
+  });
+  return read !== undefined && paired && open.length === 0 ? { names, closing } : undefined;
 }
 
 interface Block {

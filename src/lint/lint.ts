@@ -88,18 +88,17 @@ export function lintRegistry(registry: Registry, cwd: string = process.cwd()): I
     }
     return texts.get(file);
   };
-  const byName = new Map(registry.events.map((event) => [event.name, event]));
-  const where = new Map<string, Pick<Issue, "file" | "line" | "column">>();
-  const siteOf = (name: string) => {
-    const event = byName.get(name);
-    if (!where.has(name)) where.set(name, event ? declarationSite(event, cwd, read) : {});
-    return where.get(name);
-  };
   const issues = [
     ...registry.events.flatMap((event) => checkEventName(event.name, { context: "registry" })),
     ...checkIdTemplates(registry.events),
   ];
-  return issues.map((issue) => ({ ...issue, ...(issue.event ? siteOf(issue.event) : {}) }));
+  const located = new Set(issues.flatMap((issue) => (issue.event ? [issue.event] : [])));
+  const where = new Map(
+    registry.events
+      .filter((event) => located.has(event.name))
+      .map((event) => [event.name, declarationSite(event, cwd, read)]),
+  );
+  return issues.map((issue) => ({ ...issue, ...(issue.event ? where.get(issue.event) : {}) }));
 }
 
 export function summarize(issues: readonly Issue[]): LintSummary {

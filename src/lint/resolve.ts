@@ -4,8 +4,8 @@
  * `.map` callbacks, `.create(...)` helpers). Falls back to the type checker's literal types; whatever
  * stays unknown is returned as undefined so the scanner can report it rather than skip it.
  */
-import type { Expression, Node, Type } from "ts-morph";
-import { tsMorph } from "./ts-morph.ts";
+import type { Expression, Type } from "ts-morph";
+import { Node } from "./ts-morph.ts";
 
 const MAX_DEPTH = 10;
 
@@ -13,11 +13,11 @@ const MAX_DEPTH = 10;
 export function unwrap(node: Node): Node {
   let current = node;
   while (
-    tsMorph().Node.isParenthesizedExpression(current) ||
-    tsMorph().Node.isAsExpression(current) ||
-    tsMorph().Node.isSatisfiesExpression(current) ||
-    tsMorph().Node.isNonNullExpression(current) ||
-    tsMorph().Node.isTypeAssertion(current)
+    Node.isParenthesizedExpression(current) ||
+    Node.isAsExpression(current) ||
+    Node.isSatisfiesExpression(current) ||
+    Node.isNonNullExpression(current) ||
+    Node.isTypeAssertion(current)
   ) {
     current = current.getExpression();
   }
@@ -26,18 +26,17 @@ export function unwrap(node: Node): Node {
 
 /** The expression a `const`, a property of a const object, or an enum member was initialised with. */
 export function followConstant(node: Node): Node | undefined {
-  const target = tsMorph().Node.isPropertyAccessExpression(node) ? node.getNameNode() : node;
-  if (!tsMorph().Node.isIdentifier(target)) return undefined;
+  const target = Node.isPropertyAccessExpression(node) ? node.getNameNode() : node;
+  if (!Node.isIdentifier(target)) return undefined;
   let symbol = target.getSymbol();
   if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
   const declaration = symbol?.getValueDeclaration() ?? symbol?.getDeclarations()[0];
-  if (tsMorph().Node.isVariableDeclaration(declaration)) {
+  if (Node.isVariableDeclaration(declaration)) {
     return declaration.getVariableStatement()?.getDeclarationKind() === "const"
       ? declaration.getInitializer()
       : undefined;
   }
-  if (tsMorph().Node.isPropertyAssignment(declaration) || tsMorph().Node.isEnumMember(declaration))
-    return declaration.getInitializer();
+  if (Node.isPropertyAssignment(declaration) || Node.isEnumMember(declaration)) return declaration.getInitializer();
   return undefined;
 }
 
@@ -49,9 +48,8 @@ function stringLiteralOf(type: Type): string | undefined {
 export function resolveString(node: Node, depth = 0): string | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const value = unwrap(node);
-  if (tsMorph().Node.isStringLiteral(value) || tsMorph().Node.isNoSubstitutionTemplateLiteral(value))
-    return value.getLiteralValue();
-  if (tsMorph().Node.isTemplateExpression(value)) {
+  if (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value)) return value.getLiteralValue();
+  if (Node.isTemplateExpression(value)) {
     let text = value.getHead().getLiteralText();
     for (const span of value.getTemplateSpans()) {
       const part = resolveString(span.getExpression(), depth + 1);
@@ -60,17 +58,13 @@ export function resolveString(node: Node, depth = 0): string | undefined {
     }
     return text;
   }
-  if (tsMorph().Node.isBinaryExpression(value) && value.getOperatorToken().getText() === "+") {
+  if (Node.isBinaryExpression(value) && value.getOperatorToken().getText() === "+") {
     const left = resolveString(value.getLeft(), depth + 1);
     const right = left === undefined ? undefined : resolveString(value.getRight(), depth + 1);
     return left !== undefined && right !== undefined ? left + right : undefined;
   }
-  if (
-    tsMorph().Node.isIdentifier(value) ||
-    tsMorph().Node.isPropertyAccessExpression(value) ||
-    tsMorph().Node.isElementAccessExpression(value)
-  ) {
-    const initializer = tsMorph().Node.isElementAccessExpression(value) ? undefined : followConstant(value);
+  if (Node.isIdentifier(value) || Node.isPropertyAccessExpression(value) || Node.isElementAccessExpression(value)) {
+    const initializer = Node.isElementAccessExpression(value) ? undefined : followConstant(value);
     const resolved = initializer && resolveString(initializer, depth + 1);
     return resolved ?? stringLiteralOf(value.getType());
   }
@@ -85,7 +79,7 @@ export function resolveTemplateLoosely(node: Node): { text: string; exact: boole
   const exact = resolveString(node);
   if (exact !== undefined) return { text: exact, exact: true };
   const value = unwrap(node);
-  if (!tsMorph().Node.isTemplateExpression(value)) return undefined;
+  if (!Node.isTemplateExpression(value)) return undefined;
   let text = value.getHead().getLiteralText();
   for (const span of value.getTemplateSpans()) {
     text += (resolveString(span.getExpression()) ?? "0") + span.getLiteral().getLiteralText();
@@ -95,10 +89,10 @@ export function resolveTemplateLoosely(node: Node): { text: string; exact: boole
 
 /** The value of property `key` of an object literal (`{ key: value }` or the shorthand `{ key }`). */
 export function propertyValue(object: Node, key: string): Node | undefined {
-  if (!tsMorph().Node.isObjectLiteralExpression(object)) return undefined;
+  if (!Node.isObjectLiteralExpression(object)) return undefined;
   const property = object.getProperty(key);
-  if (tsMorph().Node.isPropertyAssignment(property)) return property.getInitializer();
-  if (tsMorph().Node.isShorthandPropertyAssignment(property)) return property.getNameNode();
+  if (Node.isPropertyAssignment(property)) return property.getInitializer();
+  if (Node.isShorthandPropertyAssignment(property)) return property.getNameNode();
   return undefined;
 }
 
@@ -109,9 +103,9 @@ function literalProperty(node: Node, key: string): string | undefined {
 }
 
 function isEventTypeCall(node: Node): node is import("ts-morph").CallExpression {
-  if (!tsMorph().Node.isCallExpression(node)) return false;
+  if (!Node.isCallExpression(node)) return false;
   const callee = node.getExpression();
-  const name = tsMorph().Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+  const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
   return name === "eventType";
 }
 
@@ -128,20 +122,16 @@ export function resolveEventName(node: Node, depth = 0): string | undefined {
     const [first] = value.getArguments();
     return first ? resolveString(first, depth + 1) : undefined;
   }
-  if (tsMorph().Node.isObjectLiteralExpression(value)) {
+  if (Node.isObjectLiteralExpression(value)) {
     const named = propertyValue(value, "name") ?? propertyValue(value, "event");
     return named ? resolveString(named, depth + 1) : undefined;
   }
-  if (tsMorph().Node.isIdentifier(value) || tsMorph().Node.isPropertyAccessExpression(value)) {
+  if (Node.isIdentifier(value) || Node.isPropertyAccessExpression(value)) {
     const initializer = followConstant(value);
     const resolved = initializer && resolveEventName(initializer, depth + 1);
     if (resolved !== undefined) return resolved;
   }
-  if (
-    tsMorph().Node.isIdentifier(value) ||
-    tsMorph().Node.isPropertyAccessExpression(value) ||
-    tsMorph().Node.isCallExpression(value)
-  ) {
+  if (Node.isIdentifier(value) || Node.isPropertyAccessExpression(value) || Node.isCallExpression(value)) {
     return literalProperty(value, "name") ?? literalProperty(value, "event");
   }
   return undefined;
@@ -158,15 +148,14 @@ export interface Payload {
 }
 
 function returnedExpressions(callback: Node): Node[] {
-  if (!tsMorph().Node.isArrowFunction(callback) && !tsMorph().Node.isFunctionExpression(callback)) return [];
+  if (!Node.isArrowFunction(callback) && !Node.isFunctionExpression(callback)) return [];
   const body = callback.getBody();
-  if (!tsMorph().Node.isBlock(body)) return [body];
+  if (!Node.isBlock(body)) return [body];
   return body
     .getDescendantStatements()
-    .filter(tsMorph().Node.isReturnStatement)
+    .filter(Node.isReturnStatement)
     .filter(
-      (statement) =>
-        statement.getFirstAncestor((ancestor) => tsMorph().Node.isFunctionLikeDeclaration(ancestor)) === callback,
+      (statement) => statement.getFirstAncestor((ancestor) => Node.isFunctionLikeDeclaration(ancestor)) === callback,
     )
     .map((statement) => statement.getExpression())
     .filter((expression): expression is Expression => expression !== undefined);
@@ -174,7 +163,7 @@ function returnedExpressions(callback: Node): Node[] {
 
 function objectPayload(object: import("ts-morph").ObjectLiteralExpression): Payload {
   const nameNode = propertyValue(object, "name");
-  const hasSpread = object.getProperties().some(tsMorph().Node.isSpreadAssignment);
+  const hasSpread = object.getProperties().some(Node.isSpreadAssignment);
   const declaresV = object.getProperty("v") !== undefined;
   return {
     node: object,
@@ -190,12 +179,11 @@ function objectPayload(object: import("ts-morph").ObjectLiteralExpression): Payl
  */
 function createSetsVersion(call: import("ts-morph").CallExpression, helper: Node): boolean | undefined {
   const options = call.getArguments()[1];
-  if (options && tsMorph().Node.isObjectLiteralExpression(unwrap(options)) && propertyValue(unwrap(options), "v"))
-    return true;
+  if (options && Node.isObjectLiteralExpression(unwrap(options)) && propertyValue(unwrap(options), "v")) return true;
   let definition: Node | undefined = unwrap(helper);
   for (let depth = 0; definition && !isEventTypeCall(definition) && depth < MAX_DEPTH; depth++) {
     definition =
-      tsMorph().Node.isIdentifier(definition) || tsMorph().Node.isPropertyAccessExpression(definition)
+      Node.isIdentifier(definition) || Node.isPropertyAccessExpression(definition)
         ? followConstant(definition)
         : undefined;
     definition = definition && unwrap(definition);
@@ -218,31 +206,31 @@ export function resolvePayloads(node: Node, depth = 0): Payload[] {
     return names.map((name) => ({ node: value, name, hasV: undefined, id: undefined }));
   };
   if (depth > MAX_DEPTH) return opaque();
-  if (tsMorph().Node.isObjectLiteralExpression(value)) return [objectPayload(value)];
-  if (tsMorph().Node.isArrayLiteralExpression(value)) {
+  if (Node.isObjectLiteralExpression(value)) return [objectPayload(value)];
+  if (Node.isArrayLiteralExpression(value)) {
     return value
       .getElements()
       .flatMap((element) =>
-        resolvePayloads(tsMorph().Node.isSpreadElement(element) ? element.getExpression() : element, depth + 1),
+        resolvePayloads(Node.isSpreadElement(element) ? element.getExpression() : element, depth + 1),
       );
   }
-  if (tsMorph().Node.isConditionalExpression(value)) {
+  if (Node.isConditionalExpression(value)) {
     return [...resolvePayloads(value.getWhenTrue(), depth + 1), ...resolvePayloads(value.getWhenFalse(), depth + 1)];
   }
-  if (tsMorph().Node.isCallExpression(value)) {
+  if (Node.isCallExpression(value)) {
     const callee = value.getExpression();
-    if (tsMorph().Node.isPropertyAccessExpression(callee) && callee.getName() === "create") {
+    if (Node.isPropertyAccessExpression(callee) && callee.getName() === "create") {
       const name = resolveEventName(callee.getExpression()) ?? literalProperty(value, "name");
       return [{ node: value, name, hasV: createSetsVersion(value, callee.getExpression()), id: undefined }];
     }
-    if (tsMorph().Node.isPropertyAccessExpression(callee) && ["map", "flatMap"].includes(callee.getName())) {
+    if (Node.isPropertyAccessExpression(callee) && ["map", "flatMap"].includes(callee.getName())) {
       const [callback] = value.getArguments();
       const returned = callback ? returnedExpressions(callback) : [];
       if (returned.length > 0) return returned.flatMap((expression) => resolvePayloads(expression, depth + 1));
     }
     return opaque();
   }
-  if (tsMorph().Node.isIdentifier(value) || tsMorph().Node.isPropertyAccessExpression(value)) {
+  if (Node.isIdentifier(value) || Node.isPropertyAccessExpression(value)) {
     const initializer = followConstant(value);
     if (initializer) return resolvePayloads(initializer, depth + 1);
   }

@@ -4,7 +4,7 @@
  * both the Issues and the references themselves (the catalog's producers and consumers).
  */
 import path from "node:path";
-import type { CallExpression, Node, Project, SourceFile } from "ts-morph";
+import type { CallExpression, Project, SourceFile } from "ts-morph";
 import type { Issue } from "../errors.ts";
 import { checkEventName } from "../naming/event-name.ts";
 import { checkIdTemplate } from "../naming/id-template.ts";
@@ -22,7 +22,7 @@ import {
   resolveTemplateLoosely,
   unwrap,
 } from "./resolve.ts";
-import { tsMorph } from "./ts-morph.ts";
+import { Node, tsMorph } from "./ts-morph.ts";
 
 export type ReferenceKind = "send" | "trigger" | "wait" | "cancel";
 
@@ -223,7 +223,7 @@ class Scanner {
     const literal = unwrap(node);
     const singleLine =
       exact &&
-      (tsMorph().Node.isStringLiteral(literal) || tsMorph().Node.isNoSubstitutionTemplateLiteral(literal)) &&
+      (Node.isStringLiteral(literal) || Node.isNoSubstitutionTemplateLiteral(literal)) &&
       !literal.getText().includes("\\");
     for (const finding of findings) {
       const start = singleLine ? literal.getStart() + 1 + finding.offset : literal.getStart();
@@ -290,7 +290,7 @@ class Scanner {
 
   /** `{ event, if, match }` of waitForEvent and cancelOn. */
   private checkAwaited(kind: "wait" | "cancel", options: Node, info: FunctionInfo | undefined): void {
-    if (!tsMorph().Node.isObjectLiteralExpression(options)) {
+    if (!Node.isObjectLiteralExpression(options)) {
       this.reference(kind, resolveEventName(options), options, info?.id);
       return;
     }
@@ -330,14 +330,14 @@ class Scanner {
     const constant = resolveString(value);
     let template: string | undefined;
     if (constant !== undefined) template = constant;
-    else if (tsMorph().Node.isTemplateExpression(value)) {
+    else if (Node.isTemplateExpression(value)) {
       template =
         value.getHead().getLiteralText() +
         value
           .getTemplateSpans()
           .map((span) => `\${${span.getExpression().getText()}}${span.getLiteral().getLiteralText()}`)
           .join("");
-    } else if (tsMorph().Node.isIdentifier(value) || tsMorph().Node.isPropertyAccessExpression(value)) {
+    } else if (Node.isIdentifier(value) || Node.isPropertyAccessExpression(value)) {
       template = `\${${value.getText()}}`;
     }
     if (template === undefined) return;
@@ -357,8 +357,8 @@ class Scanner {
     let resolved = true;
     const triggers: string[] = [];
     for (const entry of entries) {
-      const eventNode = tsMorph().Node.isObjectLiteralExpression(entry) ? propertyValue(entry, "event") : entry;
-      if (tsMorph().Node.isObjectLiteralExpression(entry) && !eventNode) {
+      const eventNode = Node.isObjectLiteralExpression(entry) ? propertyValue(entry, "event") : entry;
+      if (Node.isObjectLiteralExpression(entry) && !eventNode) {
         if (entry.getProperty("cron") === undefined) resolved = false;
         continue;
       }
@@ -367,7 +367,7 @@ class Scanner {
       const definition = this.reference("trigger", name, eventNode, id);
       if (name === undefined) resolved = false;
       else triggers.push(name);
-      const condition = tsMorph().Node.isObjectLiteralExpression(entry) ? propertyValue(entry, "if") : undefined;
+      const condition = Node.isObjectLiteralExpression(entry) ? propertyValue(entry, "if") : undefined;
       if (condition) {
         this.checkIf(
           condition,
@@ -384,7 +384,7 @@ class Scanner {
     const cancelOn = options && propertyValue(options, "cancelOn");
     if (cancelOn) {
       const list = unwrap(cancelOn);
-      for (const entry of tsMorph().Node.isArrayLiteralExpression(list) ? list.getElements() : [list])
+      for (const entry of Node.isArrayLiteralExpression(list) ? list.getElements() : [list])
         this.checkAwaited("cancel", unwrap(entry), info);
     }
     return info;
@@ -393,7 +393,7 @@ class Scanner {
   /** The createFunction call whose handler contains `node`. */
   private enclosingFunction(node: Node): FunctionInfo | undefined {
     for (const ancestor of node.getAncestors()) {
-      if (tsMorph().Node.isCallExpression(ancestor) && methodName(ancestor) === "createFunction")
+      if (Node.isCallExpression(ancestor) && methodName(ancestor) === "createFunction")
         return this.functionInfo(ancestor);
     }
     return undefined;
@@ -403,11 +403,9 @@ class Scanner {
   private isClient(receiver: Node): boolean {
     if (/inngest/i.test(receiver.getText())) return true;
     const initializer =
-      tsMorph().Node.isIdentifier(receiver) || tsMorph().Node.isPropertyAccessExpression(receiver)
-        ? followConstant(receiver)
-        : undefined;
+      Node.isIdentifier(receiver) || Node.isPropertyAccessExpression(receiver) ? followConstant(receiver) : undefined;
     const created = initializer && unwrap(initializer);
-    return tsMorph().Node.isNewExpression(created) && /(^|\.)Inngest$/.test(created.getExpression().getText());
+    return Node.isNewExpression(created) && /(^|\.)Inngest$/.test(created.getExpression().getText());
   }
 
   visit(call: CallExpression): void {
@@ -419,7 +417,7 @@ class Scanner {
         this.functionInfo(call);
         return;
       case "send":
-        if (args[0] && tsMorph().Node.isPropertyAccessExpression(callee) && this.isClient(callee.getExpression())) {
+        if (args[0] && Node.isPropertyAccessExpression(callee) && this.isClient(callee.getExpression())) {
           this.checkSend(args[0], this.enclosingFunction(call)?.id);
         }
         return;
@@ -435,11 +433,11 @@ class Scanner {
 
 function methodName(call: CallExpression): string | undefined {
   const callee = call.getExpression();
-  return tsMorph().Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
+  return Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
 }
 
 function triggerEntries(node: Node): Node[] {
-  return tsMorph().Node.isArrayLiteralExpression(node) ? node.getElements().map(unwrap) : [node];
+  return Node.isArrayLiteralExpression(node) ? node.getElements().map(unwrap) : [node];
 }
 
 /** Issues in reading order: file, line, column, rule. */

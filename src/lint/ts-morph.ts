@@ -11,3 +11,12 @@ export function tsMorph(): typeof TsMorph {
   loaded ??= createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
   return loaded;
 }
+
+/**
+ * ts-morph's `Node` type guards (`Node.isCallExpression(node)`…), read from the package on first
+ * use, so the scanner's code reads as it would with a static import.
+ */
+export const Node: typeof TsMorph.Node = new Proxy({} as typeof TsMorph.Node, {
+  get: (_target, key) => Reflect.get(tsMorph().Node, key),
+});
+export type Node = TsMorph.Node;
