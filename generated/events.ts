@@ -3,7 +3,7 @@
 // Checked by evreg's tests; skipped by yours, like a library's .d.ts, which saves seconds at 1,000 events.
 
 import { EventType, type StandardSchemaV1 } from "inngest";
-import { validators } from "./validators.js";
+import { eventVersions, validators } from "./validators.js";
 /** billing/invoice.paid A customer's invoice was paid in full. */
 export type BillingInvoicePaid = {
   customerId: string;
@@ -151,80 +151,66 @@ export type InngestScheduledTimer = {
   cron: string;
   [key: string]: unknown;
 };
-/** Every event of registry "evreg-example" and Inngest's system events: data per version, latest version. */
-export type Events = {
-  "billing/invoice.paid": { versions: { "1.0.0": BillingInvoicePaid }; latest: "1.0.0"; versioned: false };
-  "storefront/cart.checkout.completed": { versions: { "1.0.0": StorefrontCartCheckoutCompleted }; latest: "1.0.0"; versioned: false };
-  "trial/reminder.send": { versions: { "1.0.0": TrialReminderSend }; latest: "1.0.0"; versioned: false };
-  "user/action.performed": { versions: { "1.0.0": UserActionPerformed }; latest: "1.0.0"; versioned: false };
-  "user/signup.completed": { versions: { "1.0.0": UserSignupCompleted }; latest: "1.0.0"; versioned: false };
-  "email/welcome.send": { versions: { "1.0.0": EmailWelcomeSend }; latest: "1.0.0"; versioned: false };
-  "email/welcome.sent": { versions: { "1.0.0": EmailWelcomeSent }; latest: "1.0.0"; versioned: false };
-  "subscription/trial.create": { versions: { "1.0.0": SubscriptionTrialCreate }; latest: "1.0.0"; versioned: false };
-  "subscription/trial.created": { versions: { "1.0.0": SubscriptionTrialCreated }; latest: "1.0.0"; versioned: false };
-  "crm/contact.add": { versions: { "1.0.0": CrmContactAdd }; latest: "1.0.0"; versioned: false };
-  "crm/contact.added": { versions: { "1.0.0": CrmContactAdded }; latest: "1.0.0"; versioned: false };
-  "order/placed": { versions: { "1.0.0": OrderPlaced }; latest: "1.0.0"; versioned: false };
-  "inventory/item.reserved": { versions: { "1.0.0": InventoryItemReserved }; latest: "1.0.0"; versioned: false };
-  "fulfillment/order.received": { versions: { "1.0.0": FulfillmentOrderReceived }; latest: "1.0.0"; versioned: false };
-  "retry/function.requested": { versions: { "1.0.0": RetryFunctionRequested }; latest: "1.0.0"; versioned: false };
-  "user/profile.updated": { versions: { "2023-11-02.1": UserProfileUpdated_2023_11_02_1; "2024-01-15.1": UserProfileUpdated_2024_01_15_1 }; latest: "2024-01-15.1"; versioned: true };
-  "payment/charge.succeeded": { versions: { "1.0.0": PaymentChargeSucceeded_1_0_0 }; latest: "1.0.0"; versioned: true };
-  "inngest/function.failed": { versions: { "1.0.0": InngestFunctionFailed }; latest: "1.0.0"; versioned: false };
-  "inngest/function.finished": { versions: { "1.0.0": InngestFunctionFinished }; latest: "1.0.0"; versioned: false };
-  "inngest/function.cancelled": { versions: { "1.0.0": InngestFunctionCancelled }; latest: "1.0.0"; versioned: false };
-  "inngest/function.invoked": { versions: { "1.0.0": InngestFunctionInvoked }; latest: "1.0.0"; versioned: false };
-  "inngest/scheduled.timer": { versions: { "1.0.0": InngestScheduledTimer }; latest: "1.0.0"; versioned: false };
-};
-
-/**
- * The payload of each event's latest version, by name: one plain object type per name, so the
- * compiler finds a payload's type from its `name` without trying every version.
- */
-export interface LatestPayloads {
-  "billing/invoice.paid": { name: "billing/invoice.paid"; data: BillingInvoicePaid; id?: string; ts?: number; v?: never };
-  "storefront/cart.checkout.completed": { name: "storefront/cart.checkout.completed"; data: StorefrontCartCheckoutCompleted; id?: string; ts?: number; v?: never };
-  "trial/reminder.send": { name: "trial/reminder.send"; data: TrialReminderSend; id?: string; ts?: number; v?: never };
-  "user/action.performed": { name: "user/action.performed"; data: UserActionPerformed; id?: string; ts?: number; v?: never };
-  "user/signup.completed": { name: "user/signup.completed"; data: UserSignupCompleted; id?: string; ts?: number; v?: never };
-  "email/welcome.send": { name: "email/welcome.send"; data: EmailWelcomeSend; id?: string; ts?: number; v?: never };
-  "email/welcome.sent": { name: "email/welcome.sent"; data: EmailWelcomeSent; id?: string; ts?: number; v?: never };
-  "subscription/trial.create": { name: "subscription/trial.create"; data: SubscriptionTrialCreate; id?: string; ts?: number; v?: never };
-  "subscription/trial.created": { name: "subscription/trial.created"; data: SubscriptionTrialCreated; id?: string; ts?: number; v?: never };
-  "crm/contact.add": { name: "crm/contact.add"; data: CrmContactAdd; id?: string; ts?: number; v?: never };
-  "crm/contact.added": { name: "crm/contact.added"; data: CrmContactAdded; id?: string; ts?: number; v?: never };
-  "order/placed": { name: "order/placed"; data: OrderPlaced; id?: string; ts?: number; v?: never };
-  "inventory/item.reserved": { name: "inventory/item.reserved"; data: InventoryItemReserved; id?: string; ts?: number; v?: never };
-  "fulfillment/order.received": { name: "fulfillment/order.received"; data: FulfillmentOrderReceived; id?: string; ts?: number; v?: never };
-  "retry/function.requested": { name: "retry/function.requested"; data: RetryFunctionRequested; id?: string; ts?: number; v?: never };
-  "user/profile.updated": { name: "user/profile.updated"; data: UserProfileUpdated_2024_01_15_1; id?: string; ts?: number; v?: "2024-01-15.1" };
-  "payment/charge.succeeded": { name: "payment/charge.succeeded"; data: PaymentChargeSucceeded_1_0_0; id?: string; ts?: number; v?: "1.0.0" };
-  "inngest/function.failed": { name: "inngest/function.failed"; data: InngestFunctionFailed; id?: string; ts?: number; v?: never };
-  "inngest/function.finished": { name: "inngest/function.finished"; data: InngestFunctionFinished; id?: string; ts?: number; v?: never };
-  "inngest/function.cancelled": { name: "inngest/function.cancelled"; data: InngestFunctionCancelled; id?: string; ts?: number; v?: never };
-  "inngest/function.invoked": { name: "inngest/function.invoked"; data: InngestFunctionInvoked; id?: string; ts?: number; v?: never };
-  "inngest/scheduled.timer": { name: "inngest/scheduled.timer"; data: InngestScheduledTimer; id?: string; ts?: number; v?: never };
+/** The events of registry "evreg-example", which an app may send: each version as `{ v, data }`, latest first. */
+export interface AppEvents {
+  "billing/invoice.paid": { v?: never; data: BillingInvoicePaid };
+  "storefront/cart.checkout.completed": { v?: never; data: StorefrontCartCheckoutCompleted };
+  "trial/reminder.send": { v?: never; data: TrialReminderSend };
+  "user/action.performed": { v?: never; data: UserActionPerformed };
+  "user/signup.completed": { v?: never; data: UserSignupCompleted };
+  "email/welcome.send": { v?: never; data: EmailWelcomeSend };
+  "email/welcome.sent": { v?: never; data: EmailWelcomeSent };
+  "subscription/trial.create": { v?: never; data: SubscriptionTrialCreate };
+  "subscription/trial.created": { v?: never; data: SubscriptionTrialCreated };
+  "crm/contact.add": { v?: never; data: CrmContactAdd };
+  "crm/contact.added": { v?: never; data: CrmContactAdded };
+  "order/placed": { v?: never; data: OrderPlaced };
+  "inventory/item.reserved": { v?: never; data: InventoryItemReserved };
+  "fulfillment/order.received": { v?: never; data: FulfillmentOrderReceived };
+  "retry/function.requested": { v?: never; data: RetryFunctionRequested };
+  "user/profile.updated": { v?: "2024-01-15.1"; data: UserProfileUpdated_2024_01_15_1 } | { v: "2023-11-02.1"; data: UserProfileUpdated_2023_11_02_1 };
+  "payment/charge.succeeded": { v?: "1.0.0"; data: PaymentChargeSucceeded_1_0_0 };
 }
 
-/** The payloads of each event's earlier versions, by name, where `v` is required. */
-export interface EarlierPayloads {
-  "user/profile.updated": { name: "user/profile.updated"; data: UserProfileUpdated_2023_11_02_1; id?: string; ts?: number; v: "2023-11-02.1" };
+/** Inngest's system events, which only Inngest sends. */
+export interface SystemEvents {
+  "inngest/function.failed": { v?: never; data: InngestFunctionFailed };
+  "inngest/function.finished": { v?: never; data: InngestFunctionFinished };
+  "inngest/function.cancelled": { v?: never; data: InngestFunctionCancelled };
+  "inngest/function.invoked": { v?: never; data: InngestFunctionInvoked };
+  "inngest/scheduled.timer": { v?: never; data: InngestScheduledTimer };
 }
 
-/** Events an app may send: `inngest/` is reserved for Inngest. (Written out: no per-name type work.) */
-export type SendableEventName = "billing/invoice.paid" | "storefront/cart.checkout.completed" | "trial/reminder.send" | "user/action.performed" | "user/signup.completed" | "email/welcome.send" | "email/welcome.sent" | "subscription/trial.create" | "subscription/trial.created" | "crm/contact.add" | "crm/contact.added" | "order/placed" | "inventory/item.reserved" | "fulfillment/order.received" | "retry/function.requested" | "user/profile.updated" | "payment/charge.succeeded";
+/** Every event the registry declares, system events included: its versions as `{ v, data }`. */
+export interface RegistryEvents extends AppEvents, SystemEvents {
+}
+
 /** Every event the registry declares, system events included. */
-export type EventName = keyof Events;
-export type EventVersion<N extends EventName> = keyof Events[N]["versions"] & string;
-export type LatestVersion<N extends EventName> = Events[N]["latest"] & EventVersion<N>;
+export type EventName = keyof RegistryEvents;
+/** Events an app may send: `inngest/` is reserved for Inngest. */
+export type SendableEventName = keyof AppEvents;
+/** The version labels of event `N`; an event declared without versions has the one label `1.0.0`. */
+export type EventVersion<N extends EventName> = Label<RegistryEvents[N]["v"] & {}>;
+/** The latest version label of event `N`: the one whose `v` may be left out. */
+export type LatestVersion<N extends EventName> = Label<Exclude<RegistryEvents[N], { v: string }>["v"] & {}>;
+type Label<V> = [V] extends [never] ? "1.0.0" : V;
+/** `{ v, data }` of event `N` at version `V` (an event without versions has one, whatever `V`). */
+type VersionOf<N extends EventName, V extends string> = Extract<RegistryEvents[N], { v?: V }>;
 /** The `data` of event `N` at version `V` (the latest by default). */
-export type EventData<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> = Events[N]["versions"][V];
+export type EventData<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> = VersionOf<N, V>["data"];
 /** Versioned events: `v` may be left out for the latest only. Unversioned events carry no `v`. */
-type VersionField<N extends EventName, V extends EventVersion<N>> = Events[N]["versioned"] extends true ? (V extends LatestVersion<N> ? { v?: V } : { v: V }) : { v?: never };
+type VersionField<N extends EventName, V extends EventVersion<N>> = [RegistryEvents[N]["v"] & {}] extends [never] ? { v?: never } : V extends LatestVersion<N> ? { v?: V } : { v: V };
+/** Every event by name: data per version, the latest version, and whether it declares versions. */
+export type Events = { [N in EventName]: { versions: { [V in EventVersion<N>]: EventData<N, V> }; latest: LatestVersion<N>; versioned: [RegistryEvents[N]["v"] & {}] extends [never] ? false : true } };
 /** A payload to send: `{ name, data, id?, ts?, v? }` with `data` matching the chosen version. */
-export type EventPayload<N extends EventName = SendableEventName> = LatestPayloads[N] | EarlierPayloads[N & keyof EarlierPayloads];
+export type EventPayload<N extends EventName = SendableEventName> = N extends unknown ? { name: N; id?: string; ts?: number } & RegistryEvents[N] : never;
 /** A payload of the latest version of an event an app may send. */
-export type LatestPayload = LatestPayloads[SendableEventName];
+export type LatestPayload<N extends EventName = SendableEventName> = N extends unknown ? { name: N; id?: string; ts?: number } & Exclude<RegistryEvents[N], { v: string }> : never;
+/**
+ * What `send` takes for the names `N`. While `N` is being inferred, `string extends N` stays open and
+ * only `name` has a contextual type, so inference never looks at the payloads of all events.
+ */
+type SendPayload<N extends SendableEventName> = { name: N } & NoInfer<string extends N ? unknown : EventPayload<N>>;
 
 export interface CreateOptions<V extends string> {
   /** Overrides the id from the event's id template. */
@@ -238,7 +224,7 @@ export interface CreateOptions<V extends string> {
 /** The data of `N` at `V`, in the form Inngest's schemas require (an object type). */
 type SchemaData<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> = Extract<EventData<N, V>, Record<string, unknown>>;
 /** What `create` returns: the payload, plus Inngest's `validate()`. */
-export type CreatedEvent<N extends EventName, V extends EventVersion<N>> = { name: N; data: EventData<N, V>; id?: string; ts?: number; validate: () => Promise<void> } & VersionField<N, V>;
+export type CreatedEvent<N extends EventName, V extends EventVersion<N>> = { name: N; data: SchemaData<N, V>; id?: string; ts?: number; validate: () => Promise<void> } & VersionField<N, V>;
 
 /** A Standard Schema backed by the precompiled validator of one version, for Inngest's own checks. */
 function schemaOf<Data extends Record<string, unknown>>(name: string, version: string): StandardSchemaV1<Data> {
@@ -263,7 +249,7 @@ function schemaOf<Data extends Record<string, unknown>>(name: string, version: s
  */
 export class RegistryEventType<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> extends EventType<N, StandardSchemaV1<SchemaData<N, V>>> {
   constructor(name: N, pinned?: V) {
-    const versions = eventTable[name];
+    const versions = eventVersions[name];
     const read = pinned ?? (typeof versions === "string" ? versions : (versions?.at(-1) as string));
     super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(typeof versions === "string" ? {} : { version: read }) });
   }
@@ -279,13 +265,13 @@ export class RegistryEventType<N extends EventName, V extends EventVersion<N> = 
   override create(data: EventData<N, V>, options?: CreateOptions<V>): CreatedEvent<N, V>;
   override create<W extends EventVersion<N>>(data: EventData<N, W>, options: CreateOptions<W> & { v: W }): CreatedEvent<N, W>;
   /** A payload ready to send: `v` is the version read unless given, `id` comes from the id template. */
-  override create(data: EventData<N, EventVersion<N>>, options: CreateOptions<EventVersion<N>> = {}): CreatedEvent<N, EventVersion<N>> {
+  override create(data: unknown, options: CreateOptions<EventVersion<N>> = {}): unknown {
     const id = options.id ?? (idTemplates[this.name] as ((data: unknown) => string) | undefined)?.(data);
     return super.create(data as SchemaData<N, V>, {
       ...(id !== undefined ? { id } : {}),
       ...(options.ts !== undefined ? { ts: options.ts } : {}),
       ...(options.v !== undefined ? { v: options.v } : {}),
-    }) as CreatedEvent<N, EventVersion<N>>;
+    });
   }
 }
 
@@ -295,14 +281,14 @@ export interface EventSender {
 }
 
 /**
- * Sends one event or a batch through `client`, typed against the registry. Not generic, so a call
- * costs the compiler next to nothing even with a thousand events: payloads of latest versions are
- * matched by `name` alone (one type per name), then any version by `name` and `v`.
+ * Sends one event or a batch through `client`, typed against the registry: each payload's `data`
+ * must match its `name` and `v` (the latest version when `v` is left out). `N` is inferred from the
+ * names alone, so a call costs the compiler the payload types of the events it sends, whatever the
+ * registry's size.
  */
-export function send(client: EventSender, payload: LatestPayload | readonly LatestPayload[]): Promise<{ ids: string[] }>;
-/** Sends payloads of any version: `v` names the version of `data` (required but for the latest). */
-export function send(client: EventSender, payload: EventPayload | readonly EventPayload[]): Promise<{ ids: string[] }>;
-export async function send(client: EventSender, payload: EventPayload | readonly EventPayload[]): Promise<{ ids: string[] }> {
+export function send<N extends SendableEventName = never>(client: EventSender, payload: SendPayload<N>): Promise<{ ids: string[] }>;
+export function send<N extends SendableEventName = never>(client: EventSender, payload: SendPayload<N> | readonly SendPayload<N>[]): Promise<{ ids: string[] }>;
+export async function send(client: EventSender, payload: unknown): Promise<{ ids: string[] }> {
   return client.send(payload);
 }
 
@@ -331,31 +317,6 @@ function group<const G extends { readonly [member: string]: EventName }>(members
   return helpers as unknown as EventTypeGroup<G>;
 }
 
-/** Version labels per event, oldest first; an event without versions has its one label alone. */
-const eventTable: { readonly [name: string]: readonly string[] | string | undefined } = {
-  "billing/invoice.paid": "1.0.0",
-  "storefront/cart.checkout.completed": "1.0.0",
-  "trial/reminder.send": "1.0.0",
-  "user/action.performed": "1.0.0",
-  "user/signup.completed": "1.0.0",
-  "email/welcome.send": "1.0.0",
-  "email/welcome.sent": "1.0.0",
-  "subscription/trial.create": "1.0.0",
-  "subscription/trial.created": "1.0.0",
-  "crm/contact.add": "1.0.0",
-  "crm/contact.added": "1.0.0",
-  "order/placed": "1.0.0",
-  "inventory/item.reserved": "1.0.0",
-  "fulfillment/order.received": "1.0.0",
-  "retry/function.requested": "1.0.0",
-  "user/profile.updated": ["2023-11-02.1", "2024-01-15.1"],
-  "payment/charge.succeeded": ["1.0.0"],
-  "inngest/function.failed": "1.0.0",
-  "inngest/function.finished": "1.0.0",
-  "inngest/function.cancelled": "1.0.0",
-  "inngest/function.invoked": "1.0.0",
-  "inngest/scheduled.timer": "1.0.0",
-};
 /** The dedup id of each event with an id template. */
 const idTemplates: { readonly [name: string]: ((data: never) => string) | undefined } = {
   "billing/invoice.paid": (data: BillingInvoicePaid) => `invoice-paid-${data.invoiceId}`,
@@ -418,4 +379,4 @@ export const system = group({
   scheduledTimer: "inngest/scheduled.timer",
 });
 /** Every event type by name: `eventTypes["billing/invoice.paid"]`; an unknown name is a compile error. */
-export const eventTypes = Object.fromEntries(Object.keys(eventTable).map((name) => [name, eventTypeOf(name)])) as unknown as { readonly [N in EventName]: RegistryEventType<N> };
+export const eventTypes = Object.fromEntries(Object.keys(eventVersions).map((name) => [name, eventTypeOf(name)])) as unknown as { readonly [N in EventName]: RegistryEventType<N> };

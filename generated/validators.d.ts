@@ -38,5 +38,7 @@ export declare const inngest_function_finished__1_0_0: EnvelopeValidator;
 export declare const inngest_function_cancelled__1_0_0: EnvelopeValidator;
 export declare const inngest_function_invoked__1_0_0: EnvelopeValidator;
 export declare const inngest_scheduled_timer__1_0_0: EnvelopeValidator;
+/** Version labels per event, oldest first; an event without versions has its one label alone. */
+export declare const eventVersions: { readonly [name: string]: readonly string[] | string | undefined };
 /** Validators by event name, then version label. */
 export declare const validators: { readonly [name: string]: { readonly [version: string]: EnvelopeValidator } | undefined };

@@ -13,7 +13,7 @@ import {
   type WriterFunction,
 } from "ts-morph";
 import { type Issue, RegistryError } from "../errors.ts";
-import { type EventDefinition, idTemplateFields, type Registry } from "../registry/define.ts";
+import { type EventDefinition, IMPLICIT_VERSION, idTemplateFields, type Registry } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { type ObjectMembers, objectMembers, propertyKey, type TypeContext } from "./typescript-types.ts";
 
@@ -62,8 +62,10 @@ function versionTypes(event: EventDefinition): WriterFunction[] {
       refName: (ref) =>
         ref === "#" || ref === "#/properties/data" ? typeName : `${typeName}_${pascal(ref.split("/").at(-1) ?? "Def")}`,
     };
-    const summary = [event.name, event.versioned ? `version ${version.v}` : "", event.description ?? ""];
-    const docs = [summary.filter(Boolean).join(" ")];
+    // A doc comment only to carry a description: the type's name already says the event and version,
+    // and the compiler reads every byte of the file (90 KB of name-only comments at 1,000 events).
+    const summary = [event.name, event.versioned ? `version ${version.v}` : "", event.description];
+    const docs = event.description ? [summary.filter(Boolean).join(" ")] : [];
     const data = objectMembers(version.dataSchema, context);
     const members = data.properties.map(memberText);
     const base = previous;
@@ -131,20 +133,31 @@ function stringLiteral(text: string): string {
   return JSON.stringify(text);
 }
 
-function eventsMap(registry: Registry, events: readonly EventDefinition[]): WriterFunction {
-  const docs = [
-    `Every event of registry "${registry.app}" and Inngest's system events: data per version, latest version.`,
-  ];
-  return exportedTypeBlock("Events", docs, (writer) => {
-    for (const event of events) {
-      const versions = event.versions.map(
-        (version) => `${stringLiteral(version.v)}: ${dataTypeName(event, version.v)}`,
-      );
-      writer.writeLine(
-        `${stringLiteral(event.name)}: { versions: { ${versions.join("; ")} }; latest: ${stringLiteral(event.latest)}; versioned: ${event.versioned} };`,
-      );
-    }
-  });
+/**
+ * `interface AppEvents { "billing/invoice.paid": { v?: never; data: BillingInvoicePaid }; ... }`: each
+ * event's versions as `{ v, data }`, the latest first (`v` optional), earlier ones with `v` required,
+ * and `v?: never` for an event declared without versions. The one map written per name; payloads,
+ * labels and `Events` are derived from it per name where used.
+ */
+function versionsMap(name: string, docs: string, events: readonly EventDefinition[]): WriterFunction {
+  return (writer) => {
+    writeDoc(writer, docs);
+    writer.write(`export interface ${name} `).inlineBlock(() => {
+      for (const event of events) writer.writeLine(`${stringLiteral(event.name)}: ${versionUnion(event)};`);
+    });
+    writer.newLine();
+  };
+}
+
+function versionUnion(event: EventDefinition): string {
+  if (!event.versioned) return `{ v?: never; data: ${dataTypeName(event, event.latest)} }`;
+  return [...event.versions]
+    .reverse()
+    .map((version) => {
+      const v = `v${version.v === event.latest ? "?" : ""}: ${stringLiteral(version.v)}`;
+      return `{ ${v}; data: ${dataTypeName(event, version.v)} }`;
+    })
+    .join(" | ");
 }
 
 /** `(data: T) => \`invoice-paid-${data.invoiceId}\``: the template as code, so ids need no runtime parser. */
@@ -197,19 +210,6 @@ function groupStatement(group: string, members: Map<string, EventDefinition>): W
   };
 }
 
-/** `{ name: "x"; data: X; id?: string; ts?: number; v?: never }`, one member per version. */
-/** The payload type of one version: `v` may be left out for the latest only; unversioned events carry none. */
-function payloadType(event: EventDefinition, version: string): string {
-  const v = !event.versioned ? "v?: never" : `v${version === event.latest ? "?" : ""}: ${stringLiteral(version)}`;
-  return `{ name: ${stringLiteral(event.name)}; data: ${dataTypeName(event, version)}; id?: string; ts?: number; ${v} }`;
-}
-
-/** One entry of `eventTable`: the version labels, or the one label alone of an event without versions. */
-function eventTableEntry(event: EventDefinition): string {
-  const versions = event.versions.map((version) => stringLiteral(version.v));
-  return `${stringLiteral(event.name)}: ${event.versioned ? `[${versions.join(", ")}]` : versions.join("")},`;
-}
-
 /** One entry of `idTemplates`: the event's id template as code. */
 function idTemplateEntry(event: EventDefinition, template: string): string {
   const dataTypes = event.versions.map((version) => dataTypeName(event, version.v)).join(" | ");
@@ -229,25 +229,54 @@ function tableStatement(docs: string, declaration: string, entries: readonly str
 
 const SUPPORT_CODE: StatementStructures[] = [
   {
+    kind: StructureKind.Interface,
+    name: "RegistryEvents",
+    isExported: true,
+    docs: ["Every event the registry declares, system events included: its versions as `{ v, data }`."],
+    extends: ["AppEvents", "SystemEvents"],
+  },
+  {
     kind: StructureKind.TypeAlias,
     name: "EventName",
     isExported: true,
     docs: ["Every event the registry declares, system events included."],
-    type: "keyof Events",
+    type: "keyof RegistryEvents",
+  },
+  {
+    kind: StructureKind.TypeAlias,
+    name: "SendableEventName",
+    isExported: true,
+    docs: ["Events an app may send: `inngest/` is reserved for Inngest."],
+    type: "keyof AppEvents",
   },
   {
     kind: StructureKind.TypeAlias,
     name: "EventVersion",
     isExported: true,
+    docs: ["The version labels of event `N`; an event declared without versions has the one label `1.0.0`."],
     typeParameters: ["N extends EventName"],
-    type: 'keyof Events[N]["versions"] & string',
+    type: `Label<RegistryEvents[N]["v"] & {}>`,
   },
   {
     kind: StructureKind.TypeAlias,
     name: "LatestVersion",
     isExported: true,
     typeParameters: ["N extends EventName"],
-    type: 'Events[N]["latest"] & EventVersion<N>',
+    docs: ["The latest version label of event `N`: the one whose `v` may be left out."],
+    type: `Label<Exclude<RegistryEvents[N], { v: string }>["v"] & {}>`,
+  },
+  {
+    kind: StructureKind.TypeAlias,
+    name: "Label",
+    typeParameters: ["V"],
+    type: `[V] extends [never] ? ${stringLiteral(IMPLICIT_VERSION)} : V`,
+  },
+  {
+    kind: StructureKind.TypeAlias,
+    name: "VersionOf",
+    docs: ["`{ v, data }` of event `N` at version `V` (an event without versions has one, whatever `V`)."],
+    typeParameters: ["N extends EventName", "V extends string"],
+    type: "Extract<RegistryEvents[N], { v?: V }>",
   },
   {
     kind: StructureKind.TypeAlias,
@@ -255,14 +284,21 @@ const SUPPORT_CODE: StatementStructures[] = [
     isExported: true,
     docs: ["The `data` of event `N` at version `V` (the latest by default)."],
     typeParameters: ["N extends EventName", "V extends EventVersion<N> = LatestVersion<N>"],
-    type: 'Events[N]["versions"][V]',
+    type: 'VersionOf<N, V>["data"]',
   },
   {
     kind: StructureKind.TypeAlias,
     name: "VersionField",
     typeParameters: ["N extends EventName", "V extends EventVersion<N>"],
     docs: ["Versioned events: `v` may be left out for the latest only. Unversioned events carry no `v`."],
-    type: 'Events[N]["versioned"] extends true ? (V extends LatestVersion<N> ? { v?: V } : { v: V }) : { v?: never }',
+    type: '[RegistryEvents[N]["v"] & {}] extends [never] ? { v?: never } : V extends LatestVersion<N> ? { v?: V } : { v: V }',
+  },
+  {
+    kind: StructureKind.TypeAlias,
+    name: "Events",
+    isExported: true,
+    docs: ["Every event by name: data per version, the latest version, and whether it declares versions."],
+    type: '{ [N in EventName]: { versions: { [V in EventVersion<N>]: EventData<N, V> }; latest: LatestVersion<N>; versioned: [RegistryEvents[N]["v"] & {}] extends [never] ? false : true } }',
   },
   {
     kind: StructureKind.TypeAlias,
@@ -270,14 +306,27 @@ const SUPPORT_CODE: StatementStructures[] = [
     isExported: true,
     docs: ["A payload to send: `{ name, data, id?, ts?, v? }` with `data` matching the chosen version."],
     typeParameters: ["N extends EventName = SendableEventName"],
-    type: "LatestPayloads[N] | EarlierPayloads[N & keyof EarlierPayloads]",
+    type: "N extends unknown ? { name: N; id?: string; ts?: number } & RegistryEvents[N] : never",
   },
   {
     kind: StructureKind.TypeAlias,
     name: "LatestPayload",
     isExported: true,
     docs: ["A payload of the latest version of an event an app may send."],
-    type: "LatestPayloads[SendableEventName]",
+    typeParameters: ["N extends EventName = SendableEventName"],
+    type: "N extends unknown ? { name: N; id?: string; ts?: number } & Exclude<RegistryEvents[N], { v: string }> : never",
+  },
+  {
+    kind: StructureKind.TypeAlias,
+    name: "SendPayload",
+    docs: [
+      [
+        "What `send` takes for the names `N`. While `N` is being inferred, `string extends N` stays open and",
+        "only `name` has a contextual type, so inference never looks at the payloads of all events.",
+      ].join("\n"),
+    ],
+    typeParameters: ["N extends SendableEventName"],
+    type: "{ name: N } & NoInfer<string extends N ? unknown : EventPayload<N>>",
   },
   {
     kind: StructureKind.Interface,
@@ -308,7 +357,7 @@ const SUPPORT_CODE: StatementStructures[] = [
     isExported: true,
     docs: ["What `create` returns: the payload, plus Inngest's `validate()`."],
     typeParameters: ["N extends EventName", "V extends EventVersion<N>"],
-    type: "{ name: N; data: EventData<N, V>; id?: string; ts?: number; validate: () => Promise<void> } & VersionField<N, V>",
+    type: "{ name: N; data: SchemaData<N, V>; id?: string; ts?: number; validate: () => Promise<void> } & VersionField<N, V>",
   },
   {
     kind: StructureKind.Function,
@@ -355,7 +404,7 @@ const SUPPORT_CODE: StatementStructures[] = [
           { name: "pinned", hasQuestionToken: true, type: "V" },
         ],
         statements: [
-          "const versions = eventTable[name];",
+          "const versions = eventVersions[name];",
           'const read = pinned ?? (typeof versions === "string" ? versions : (versions?.at(-1) as string));',
           'super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(typeof versions === "string" ? {} : { version: read }) });',
         ],
@@ -399,17 +448,18 @@ const SUPPORT_CODE: StatementStructures[] = [
           },
         ],
         parameters: [
-          { name: "data", type: "EventData<N, EventVersion<N>>" },
+          { name: "data", type: "unknown" },
           { name: "options", type: "CreateOptions<EventVersion<N>>", initializer: "{}" },
         ],
-        returnType: "CreatedEvent<N, EventVersion<N>>",
+        // The overloads type it; the payload is the one Inngest's create makes.
+        returnType: "unknown",
         statements: [
           "const id = options.id ?? (idTemplates[this.name] as ((data: unknown) => string) | undefined)?.(data);",
           "return super.create(data as SchemaData<N, V>, {",
           "  ...(id !== undefined ? { id } : {}),",
           "  ...(options.ts !== undefined ? { ts: options.ts } : {}),",
           "  ...(options.v !== undefined ? { v: options.v } : {}),",
-          "}) as CreatedEvent<N, EventVersion<N>>;",
+          "});",
         ],
       },
     ],
@@ -428,33 +478,39 @@ const SUPPORT_CODE: StatementStructures[] = [
     name: "send",
     isExported: true,
     isAsync: true,
+    // One payload, then one or many. A single payload matches the first signature, which does not make
+    // a call instantiate ReadonlyArray's members for its names (a third of a call's type work); the last
+    // is the one whose errors TypeScript 7 reports. `N = never` when nothing is inferred (an array given
+    // to the first), so a failed try never builds the payload types of every event.
     overloads: [
       {
         docs: [
           [
-            "Sends one event or a batch through `client`, typed against the registry. Not generic, so a call",
-            "costs the compiler next to nothing even with a thousand events: payloads of latest versions are",
-            "matched by `name` alone (one type per name), then any version by `name` and `v`.",
+            "Sends one event or a batch through `client`, typed against the registry: each payload's `data`",
+            "must match its `name` and `v` (the latest version when `v` is left out). `N` is inferred from the",
+            "names alone, so a call costs the compiler the payload types of the events it sends, whatever the",
+            "registry's size.",
           ].join("\n"),
         ],
+        typeParameters: ["N extends SendableEventName = never"],
         parameters: [
           { name: "client", type: "EventSender" },
-          { name: "payload", type: "LatestPayload | readonly LatestPayload[]" },
+          { name: "payload", type: "SendPayload<N>" },
         ],
         returnType: "Promise<{ ids: string[] }>",
       },
       {
-        docs: ["Sends payloads of any version: `v` names the version of `data` (required but for the latest)."],
+        typeParameters: ["N extends SendableEventName = never"],
         parameters: [
           { name: "client", type: "EventSender" },
-          { name: "payload", type: "EventPayload | readonly EventPayload[]" },
+          { name: "payload", type: "SendPayload<N> | readonly SendPayload<N>[]" },
         ],
         returnType: "Promise<{ ids: string[] }>",
       },
     ],
     parameters: [
       { name: "client", type: "EventSender" },
-      { name: "payload", type: "EventPayload | readonly EventPayload[]" },
+      { name: "payload", type: "unknown" },
     ],
     returnType: "Promise<{ ids: string[] }>",
     statements: ["return client.send(payload);"],
@@ -527,54 +583,20 @@ export function renderClient(registry: Registry, system: Registry): string {
       moduleSpecifier: "inngest",
       namedImports: ["EventType", { name: "StandardSchemaV1", isTypeOnly: true }],
     },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: "./validators.js", namedImports: ["validators"] },
+    // The version labels live with the validators: run-time data the compiler need not read here.
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: "./validators.js",
+      namedImports: ["eventVersions", "validators"],
+    },
     ...events.flatMap(versionTypes),
-    eventsMap(registry, events),
-    {
-      kind: StructureKind.Interface,
-      name: "LatestPayloads",
-      isExported: true,
-      docs: [
-        [
-          "The payload of each event's latest version, by name: one plain object type per name, so the",
-          "compiler finds a payload's type from its `name` without trying every version.",
-        ].join("\n"),
-      ],
-      properties: events.map((event) => ({ name: stringLiteral(event.name), type: payloadType(event, event.latest) })),
-    },
-    {
-      kind: StructureKind.Interface,
-      name: "EarlierPayloads",
-      isExported: true,
-      docs: ["The payloads of each event's earlier versions, by name, where `v` is required."],
-      properties: events.flatMap((event) => {
-        const earlier = event.versions.filter((version) => version.v !== event.latest);
-        return earlier.length === 0
-          ? []
-          : [
-              {
-                name: stringLiteral(event.name),
-                type: earlier.map((version) => payloadType(event, version.v)).join(" | "),
-              },
-            ];
-      }),
-    },
-    {
-      kind: StructureKind.TypeAlias,
-      name: "SendableEventName",
-      isExported: true,
-      docs: ["Events an app may send: `inngest/` is reserved for Inngest. (Written out: no per-name type work.)"],
-      type: (writer) => {
-        const sendable = events.filter((event) => !event.name.startsWith("inngest/"));
-        writer.write(sendable.length === 0 ? "never" : sendable.map((event) => stringLiteral(event.name)).join(" | "));
-      },
-    },
-    ...SUPPORT_CODE,
-    tableStatement(
-      "Version labels per event, oldest first; an event without versions has its one label alone.",
-      "eventTable: { readonly [name: string]: readonly string[] | string | undefined }",
-      events.map(eventTableEntry),
+    versionsMap(
+      "AppEvents",
+      `The events of registry "${registry.app}", which an app may send: each version as \`{ v, data }\`, latest first.`,
+      registry.events,
     ),
+    versionsMap("SystemEvents", "Inngest's system events, which only Inngest sends.", system.events),
+    ...SUPPORT_CODE,
     tableStatement(
       "The dedup id of each event with an id template.",
       "idTemplates: { readonly [name: string]: ((data: never) => string) | undefined }",
@@ -592,7 +614,7 @@ export function renderClient(registry: Registry, system: Registry): string {
           initializer: (writer) =>
             writer
               .write(
-                "Object.fromEntries(Object.keys(eventTable).map((name) => [name, eventTypeOf(name)])) as unknown as ",
+                "Object.fromEntries(Object.keys(eventVersions).map((name) => [name, eventTypeOf(name)])) as unknown as ",
               )
               .write("{ readonly [N in EventName]: RegistryEventType<N> }"),
         },

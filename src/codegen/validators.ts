@@ -22,7 +22,7 @@ import { _Code, type Code, type Name } from "ajv/dist/compile/codegen/code.js";
 import { type UsedScopeValues, UsedValueState, type ValueScopeName } from "ajv/dist/compile/codegen/scope.js";
 import type { AnyValidateFunction, SourceCode } from "ajv/dist/types/index.js";
 import { CodeBlockWriter, IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind } from "ts-morph";
-import type { Registry } from "../registry/define.ts";
+import type { EventDefinition, Registry } from "../registry/define.ts";
 import { compiledSchemaOf, createValidatorAjv } from "./ajv.ts";
 import { GENERATED_HEADER } from "./client.ts";
 import {
@@ -115,6 +115,12 @@ function referencedSchemas(schemas: ReadonlySet<ValueScopeName> | undefined, cod
   return new Set([...(schemas ?? [])].filter((name) => named.has(name.str)));
 }
 
+/** One entry of `eventVersions`: the version labels, or the one label alone of an event without versions. */
+function eventVersionsEntry(event: EventDefinition): string {
+  const versions = event.versions.map((version) => JSON.stringify(version.v));
+  return `${JSON.stringify(event.name)}: ${event.versioned ? `[${versions.join(", ")}]` : versions.join("")},`;
+}
+
 export function renderValidators(registries: readonly Registry[]): { js: string; dts: string } {
   const ajv = createValidatorAjv({ source: true });
   const names = exportNames(registries);
@@ -140,6 +146,13 @@ export function renderValidators(registries: readonly Registry[]): { js: string;
       });
       map.write(",").newLine();
     }
+  });
+  map.write(";").newLine();
+  // The client's run-time table (generated/events.ts imports it): kept here, in code the compiler never
+  // parses, rather than as 50 KB of literals in events.ts at 1,000 events.
+  map.writeLine("/** Version labels per event, oldest first; an event without versions has its one label alone. */");
+  map.write("export const eventVersions = ").inlineBlock(() => {
+    for (const registry of registries) for (const event of registry.events) map.writeLine(eventVersionsEntry(event));
   });
   map.write(";").newLine();
   const js = `// ${GENERATED_HEADER}\n${code}\n${map.toString()}`;
@@ -177,6 +190,16 @@ export function renderValidators(registries: readonly Registry[]): { js: string;
         (writer) => {
           for (const [, , exportName] of names)
             writer.writeLine(`export declare const ${exportName}: EnvelopeValidator;`);
+        },
+        {
+          kind: StructureKind.VariableStatement,
+          hasDeclareKeyword: true,
+          isExported: true,
+          declarationKind: VariableDeclarationKind.Const,
+          docs: ["Version labels per event, oldest first; an event without versions has its one label alone."],
+          declarations: [
+            { name: "eventVersions", type: "{ readonly [name: string]: readonly string[] | string | undefined }" },
+          ],
         },
         {
           kind: StructureKind.VariableStatement,

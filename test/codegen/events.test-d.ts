@@ -6,12 +6,16 @@ import { describe, expectTypeOf, test } from "vitest";
 import {
   billing,
   type EventData,
+  type EventName,
   type EventPayload,
+  type Events,
   type EventVersion,
   eventTypes,
   type LatestPayload,
+  type LatestVersion,
   order,
   payment,
+  type SendableEventName,
   send,
   system,
   user,
@@ -130,6 +134,46 @@ describe("send", () => {
     void send(inngest, { name: "user/profile.updated", data: wrongAudit });
     // @ts-expect-error unknown version label
     void send(inngest, { name: "user/profile.updated", v: "9.9.9", data: { userId: "u", changes: {} } });
+  });
+
+  test("in a batch, each payload's data must match its own name", () => {
+    const placed = { orderId: "ord_1", customerId: "cus_1", amount: 1, items: [{ id: "i", quantity: 1 }] };
+    void send(inngest, [
+      { name: "billing/invoice.paid", data: paid },
+      // @ts-expect-error the data of billing/invoice.paid under the name order/placed
+      { name: "order/placed", data: paid },
+    ]);
+    void send(inngest, [
+      { name: "order/placed", data: placed },
+      // @ts-expect-error an unknown name inside a batch
+      { name: "order/place", data: placed },
+    ]);
+    void send(inngest, [
+      { name: "billing/invoice.paid", data: paid },
+      // @ts-expect-error an earlier version's data needs its `v`, in a batch too
+      { name: "user/profile.updated", data: { userId: "u", changes: {}, auditInfo: { changedBy: 1 } } },
+    ]);
+  });
+
+  test("a payload typed by a wide name is checked against every event's data", () => {
+    const name = "billing/invoice.paid" as SendableEventName;
+    // @ts-expect-error a payload whose name could be any event must carry data that fits its name
+    void send(inngest, { name, data: { unrelated: true } });
+    const payload = {} as EventPayload;
+    void send(inngest, payload);
+  });
+
+  test("the names and version labels", () => {
+    expectTypeOf<SendableEventName>().toEqualTypeOf<Exclude<EventName, `inngest/${string}`>>();
+    expectTypeOf<LatestVersion<"user/profile.updated">>().toEqualTypeOf<"2024-01-15.1">();
+    expectTypeOf<EventVersion<"billing/invoice.paid">>().toEqualTypeOf<"1.0.0">();
+    expectTypeOf<EventData<"billing/invoice.paid", "1.0.0">>().toEqualTypeOf<EventData<"billing/invoice.paid">>();
+    expectTypeOf<Events["user/profile.updated"]["latest"]>().toEqualTypeOf<"2024-01-15.1">();
+    expectTypeOf<Events["user/profile.updated"]["versioned"]>().toEqualTypeOf<true>();
+    expectTypeOf<Events["billing/invoice.paid"]["versioned"]>().toEqualTypeOf<false>();
+    expectTypeOf<Events["user/profile.updated"]["versions"]["2023-11-02.1"]>().toEqualTypeOf<
+      EventData<"user/profile.updated", "2023-11-02.1">
+    >();
   });
 
   test("system events cannot be sent", () => {
