@@ -59,4 +59,19 @@ describe("the generated client's own check", () => {
       /events\.ts\(\d+,\d+\): error TS\d+: Type ."billing\/invoice\.payed". is not assignable/,
     );
   });
+
+  it.each(
+    Object.entries(COMPILERS),
+  )("reports a misspelt name given to send on the name, with the name meant, under TypeScript %s", async (_, compiler) => {
+    const result = await checkedClient(
+      compiler,
+      'void send({ send: async () => ({ ids: [] }) }, { name: "billing/invoice.payed", data: { amount: 1 } });\n',
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain(
+      `Type '"billing/invoice.payed"' is not assignable to type 'keyof AppEvents'. Did you mean '"billing/invoice.paid"'?`,
+    );
+    // The name alone: the data is not compared with every event's payload type.
+    expect(result.output).not.toMatch(/amount/);
+  });
 });
