@@ -25,6 +25,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   let queuedIds: string[] = [];
   let queuedTimes: number[] = [];
   let head = 0;
+  // Queue entries that no longer match the Map (released, or claimed again after expiring). While
+  // there are none, eviction trusts the queue and skips one Map lookup per id.
+  let stale = 0;
   // Ids claimed with claimPending and not yet confirmed or released.
   const pending = new Set<string>();
 
@@ -39,6 +42,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       queuedIds = [...firstSeen.keys()];
       queuedTimes = [...firstSeen.values()];
       head = 0;
+      stale = 0;
     }
   };
 
@@ -46,10 +50,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     while (head < queuedIds.length) {
       const id = queuedIds[head] as string;
       const seen = queuedTimes[head] as number;
-      if (firstSeen.get(id) === seen) {
+      if (stale === 0 || firstSeen.get(id) === seen) {
         if (seen + windowMs > now && firstSeen.size <= maxEntries) break;
         firstSeen.delete(id);
-      }
+      } else stale--;
       head++;
     }
     compact();
@@ -61,6 +65,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       if (seen + windowMs > now) return false;
       // Claimed again after expiry: it moves to the back, keeping first-reception order.
       firstSeen.delete(id);
+      stale++;
     }
     firstSeen.set(id, now);
     queuedIds.push(id);
@@ -95,7 +100,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     },
     async release(ids) {
       for (const id of ids) {
-        firstSeen.delete(id);
+        if (firstSeen.delete(id)) stale++;
         pending.delete(id);
       }
     },
@@ -105,6 +110,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       queuedIds = [];
       queuedTimes = [];
       head = 0;
+      stale = 0;
     },
   };
 }
