@@ -51,6 +51,27 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+/**
+ * `subject` against `baseline`, round for round: a warm-up round of each, then `pairs` pairs of
+ * rounds (baseline, then subject). The ratio is the median of the pairs' subject / baseline, so a
+ * slow moment of this shared VM moves one pair, not the verdict; each side's value is its median.
+ */
+export async function pairedRounds(
+  pairs: number,
+  baseline: () => Promise<number>,
+  subject: () => Promise<number>,
+): Promise<{ baseline: number; subject: number; ratio: number }> {
+  await baseline();
+  await subject();
+  const samples: { baseline: number; subject: number }[] = [];
+  for (let pair = 0; pair < pairs; pair++) samples.push({ baseline: await baseline(), subject: await subject() });
+  return {
+    baseline: median(samples.map((sample) => sample.baseline)),
+    subject: median(samples.map((sample) => sample.subject)),
+    ratio: median(samples.map((sample) => sample.subject / sample.baseline)),
+  };
+}
+
 /** Milliseconds one call of `run` takes (awaited). */
 export async function timeMs(run: () => unknown): Promise<number> {
   const start = performance.now();

@@ -18,7 +18,7 @@ import type { DedupStore } from "../src/runtime/dedup/store.ts";
 import { createEventValidator } from "../src/runtime/validate.ts";
 import { examplePayloads } from "../test/fixtures/examples.ts";
 import { startRedis } from "../test/support/redis.ts";
-import { median, type Row } from "./harness.ts";
+import { median, pairedRounds, type Row } from "./harness.ts";
 import type { BenchOptions } from "./main.ts";
 import { repoRoot } from "./paths.ts";
 import { typicalRegistry, validEvent } from "./typical.ts";
@@ -26,23 +26,22 @@ import { typicalRegistry, validEvent } from "./typical.ts";
 const require = createRequire(import.meta.url);
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** Median ops/s of an async operation run `count` times in sequence, over three rounds. */
-async function asyncOpsPerSecond(count: number, operation: (index: number) => Promise<unknown>): Promise<number> {
+/** One timed round of `count` sequential calls of `operation`, numbered on from the round before: ops/s. */
+function roundOf(count: number, operation: (index: number) => Promise<unknown>): () => Promise<number> {
   let next = 0;
-  const round = async () => {
+  return async () => {
     const start = performance.now();
-    for (let index = 0; index < count; index++) await operation(next++);
+    for (const end = next + count; next < end; next++) await operation(next);
     return (count * 1000) / (performance.now() - start);
   };
-  await round();
-  return median([await round(), await round(), await round()]);
 }
 
-function ratioRow(name: string, value: number, baseline: string, baselineValue: number, goal = ">= 0.8x"): Row {
-  const ratio = value / baselineValue;
-  return { name, value, unit: "ids/s", baseline, ratio, goal, pass: ratio >= 0.8 };
+function ratioRow(name: string, measured: { subject: number; ratio: number }, baseline: string): Row {
+  const { subject: value, ratio } = measured;
+  return { name, value, unit: "ids/s", baseline, ratio, goal: ">= 0.8x", pass: ratio >= 0.8 };
 }
 
+/** The store against its raw client, in paired rounds; every round claims ids never claimed before. */
 async function storeRows(
   label: string,
   store: DedupStore,
@@ -52,14 +51,21 @@ async function storeRows(
   const ids = (prefix: string, index: number, size: number) =>
     Array.from({ length: size }, (_, offset) => `${prefix}-${index}-${offset}`);
   const now = Date.now();
-  const storeSingle = await asyncOpsPerSecond(count, (index) => store.claim([`s-${index}`], now));
-  const rawSingle = await asyncOpsPerSecond(count, (index) => raw.single(`r-${index}`));
+  const single = await pairedRounds(
+    5,
+    roundOf(count, (index) => raw.single(`r-${index}`)),
+    roundOf(count, (index) => store.claim([`s-${index}`], now)),
+  );
   const batches = Math.max(2, Math.floor(count / 100));
-  const storeBatch = 100 * (await asyncOpsPerSecond(batches, (index) => store.claim(ids("sb", index, 100), now)));
-  const rawBatch = 100 * (await asyncOpsPerSecond(batches, (index) => raw.batch(ids("rb", index, 100))));
+  const perBatch = (round: () => Promise<number>) => async () => 100 * (await round());
+  const batched = await pairedRounds(
+    5,
+    perBatch(roundOf(batches, (index) => raw.batch(ids("rb", index, 100)))),
+    perBatch(roundOf(batches, (index) => store.claim(ids("sb", index, 100), now))),
+  );
   return [
-    ratioRow(`dedup ${label}: one id per claim`, storeSingle, `raw ${label} client`, rawSingle),
-    ratioRow(`dedup ${label}: batches of 100`, storeBatch, `raw ${label} client`, rawBatch),
+    ratioRow(`dedup ${label}: one id per claim`, single, `raw ${label} client; median of 5 paired rounds`),
+    ratioRow(`dedup ${label}: batches of 100`, batched, `raw ${label} client; median of 5 paired rounds`),
   ];
 }
 
@@ -131,7 +137,9 @@ async function fanOutRows(events: number): Promise<Row[]> {
     await runtime.idle();
   };
   for (let index = 0; index < 20; index++) await once(-index - 1);
-  const msPerEvent = 1000 / (await asyncOpsPerSecond(events, once));
+  const round = roundOf(events, once);
+  await round();
+  const msPerEvent = 1000 / median([await round(), await round(), await round()]);
   await runtime.close();
   if (runs < events * 100) throw new Error(`fan-out ran ${runs} handlers, expected at least ${events * 100}`);
   return [
@@ -147,18 +155,10 @@ async function fanOutRows(events: number): Promise<Row[]> {
   ];
 }
 
-/** events/s of one timed round of `batches` calls, 100 events per call. */
-async function eventsPerSecond(batches: number, run: (batch: number) => unknown): Promise<number> {
-  const start = performance.now();
-  for (let index = 0; index < batches; index++) await run(index);
-  return (batches * 100 * 1000) / (performance.now() - start);
-}
-
 /**
  * `runtime.send` of batches of 100 typical events (memory store), each fanned out to 3 handlers and
- * awaited until every handler ran, against validating the same events with the same validator.
- * Rounds alternate (validation, then send) and the ratio is the median of each pair's ratio, so a
- * noisy neighbour slowing one phase for a second moves one pair, not the verdict.
+ * awaited until every handler ran, against validating the same events with the same validator, in
+ * paired rounds (bench/harness.ts `pairedRounds`).
  */
 export async function sendRows(batches: number): Promise<Row[]> {
   const registry = typicalRegistry();
@@ -170,35 +170,35 @@ export async function sendRows(batches: number): Promise<Row[]> {
     });
   }
   const pairs = 7;
-  // Fresh ids for every batch sent (a repeated id would be a duplicate and run nothing); one warm-up round.
+  // Fresh ids for every batch sent (a repeated id would be a duplicate and run nothing).
   const batchOf = (batch: number) =>
     Array.from({ length: 100 }, (_, index) => ({ ...validEvent, id: `send-${batch}-${index}` }));
   const sent = Array.from({ length: batches * (pairs + 1) }, (_, batch) => batchOf(batch));
   const validator = createEventValidator({ registry });
+  const perBatch = (round: () => Promise<number>) => async () => 100 * (await round());
   let sentBatches = 0;
-  const validationRound = () => eventsPerSecond(batches, (batch) => validator.assert(sent[batch]));
-  const sendRound = () =>
-    eventsPerSecond(batches, async () => {
-      await runtime.send(sent[sentBatches++] as never);
-      await runtime.idle();
-    });
-  await validationRound();
-  await sendRound();
-  const samples: { validation: number; send: number }[] = [];
-  for (let pair = 0; pair < pairs; pair++)
-    samples.push({ validation: await validationRound(), send: await sendRound() });
+  const measured = await pairedRounds(
+    pairs,
+    perBatch(roundOf(batches, async (batch) => validator.assert(sent[batch % sent.length]))),
+    perBatch(
+      roundOf(batches, async (batch) => {
+        sentBatches++;
+        await runtime.send(sent[batch] as never);
+        await runtime.idle();
+      }),
+    ),
+  );
   await runtime.close();
   if (runs !== sentBatches * 300) throw new Error(`runtime send ran ${runs} handlers, expected ${sentBatches * 300}`);
-  const ratio = median(samples.map((sample) => sample.send / sample.validation));
   return [
     {
       name: "runtime send, batches of 100, 3 handlers each",
-      value: median(samples.map((sample) => sample.send)),
+      value: measured.subject,
       unit: "events/s",
-      baseline: `validation alone ${Math.round(median(samples.map((sample) => sample.validation))).toLocaleString("en-US")} events/s; median of ${pairs} paired rounds`,
-      ratio,
+      baseline: `validation alone ${Math.round(measured.baseline).toLocaleString("en-US")} events/s; median of ${pairs} paired rounds`,
+      ratio: measured.ratio,
       goal: "overhead <= 3x validation",
-      pass: ratio >= 1 / 3,
+      pass: measured.ratio >= 1 / 3,
     },
   ];
 }
