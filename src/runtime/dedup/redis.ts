@@ -3,6 +3,8 @@
  * the atomic check-and-set and Redis expires marks itself, so its clock, not the caller's, ends the
  * window. A batch is one pipeline. If Redis fails mid-batch, the marks this call set are released
  * (best effort) and the send fails: nothing is delivered twice and nothing silently dropped.
+ * The command timeout is one timer per call (a pipeline of 100 SETs included), not ioredis'
+ * `commandTimeout`, which arms and clears a timer per command: 20-25% of a batch's time.
  */
 import { createRequire } from "node:module";
 import type { Redis, RedisOptions } from "ioredis";
@@ -30,9 +32,9 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
   const prefix = options.keyPrefix ?? "evreg:dedup:";
   const where = redactedUrl(url);
   const RedisClient = createRequire(import.meta.url)("ioredis") as typeof import("ioredis").default;
+  const timeoutMs = options.commandTimeoutMs ?? 5_000;
   const client: Redis = new RedisClient(url, {
     maxRetriesPerRequest: 1,
-    commandTimeout: options.commandTimeoutMs ?? 5_000,
     connectTimeout: 5_000,
     lazyConnect: false,
     ...options.redis,
@@ -48,6 +50,15 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
       error,
     );
 
+  /** `work`, or ioredis' own "Command timed out" error once `timeoutMs` passes without an answer. */
+  const answered = <T>(work: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("Command timed out")), timeoutMs);
+    });
+    return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
+  };
+
   /**
    * Runs a pipeline that sets one mark per id (the SET at every `stride`-th reply). On any error the
    * marks this call did set are released (best effort) and the call fails.
@@ -59,7 +70,7 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
   ): Promise<[Error | null, unknown][]> => {
     let replies: [Error | null, unknown][] | null;
     try {
-      replies = await pipeline.exec();
+      replies = await answered(pipeline.exec());
     } catch (error) {
       throw fail(error);
     }
@@ -67,7 +78,7 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
     const failed = replies.find(([error]) => error !== null)?.[0];
     if (failed) {
       const mine = ids.filter((_, index) => replies?.[stride * index]?.[1] === "OK");
-      if (mine.length > 0) await client.del(...mine.map((id) => prefix + id)).catch(() => undefined);
+      if (mine.length > 0) await answered(client.del(...mine.map((id) => prefix + id))).catch(() => undefined);
       throw fail(failed);
     }
     return replies;
@@ -78,7 +89,7 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
       if (ids.length === 0) return [];
       if (ids.length === 1) {
         try {
-          return [(await client.set(prefix + ids[0], "1", "PX", windowMs, "NX")) === "OK"];
+          return [(await answered(client.set(prefix + ids[0], "1", "PX", windowMs, "NX"))) === "OK"];
         } catch (error) {
           throw fail(error);
         }
@@ -108,7 +119,7 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
       const pipeline = client.pipeline();
       for (const id of ids) pipeline.set(prefix + id, "1", "PX", windowMs);
       try {
-        const replies = await pipeline.exec();
+        const replies = await answered(pipeline.exec());
         const failed = replies?.find(([error]) => error !== null)?.[0];
         if (failed) throw failed;
       } catch (error) {
@@ -118,7 +129,7 @@ export function redisStore(url: string, options: RedisStoreOptions = {}): DedupS
     async release(ids) {
       if (ids.length === 0) return;
       try {
-        await client.del(...ids.map((id) => prefix + id));
+        await answered(client.del(...ids.map((id) => prefix + id)));
       } catch (error) {
         throw fail(error);
       }
