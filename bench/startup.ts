@@ -54,21 +54,27 @@ export async function startupRows(
     await writeFile(module, validatorsJs);
     await writeFile(schemaFile, JSON.stringify(schemas));
     const ajvDir = pathToFileURL(path.join(repoRoot, "src/codegen/")).href;
-    const precompiled: number[] = [];
-    for (let round = 0; round < (options.smoke ? 1 : 5); round++)
-      precompiled.push(await childMs(IMPORT_PRECOMPILED, [pathToFileURL(module).href]));
-    // One round: compiling a thousand events takes long, and the ratio is far from the goal either way.
-    const compiled = await childMs(COMPILE_WITH_AJV, [schemaFile, ajvDir]);
-    const loaded = median(precompiled);
+    // Paired rounds: an import, then a compile, each pair giving a ratio; the median of the ratios,
+    // so one slow moment of this shared VM moves one pair, not the verdict.
+    const pairs: { loaded: number; compiled: number }[] = [];
+    for (let round = 0; round < (options.smoke ? 1 : 3); round++) {
+      pairs.push({
+        loaded: await childMs(IMPORT_PRECOMPILED, [pathToFileURL(module).href]),
+        compiled: await childMs(COMPILE_WITH_AJV, [schemaFile, ajvDir]),
+      });
+    }
+    const loaded = median(pairs.map((pair) => pair.loaded));
+    const compiled = median(pairs.map((pair) => pair.compiled));
+    const ratio = median(pairs.map((pair) => pair.compiled / pair.loaded));
     return [
       {
         name: `start-up, ${schemas.length} validators: import precompiled`,
         value: loaded,
         unit: "ms",
-        baseline: `ajv compile at start-up ${Math.round(compiled)} ms`,
-        ratio: compiled / loaded,
+        baseline: `ajv compile at start-up ${Math.round(compiled)} ms; median of ${pairs.length} paired rounds`,
+        ratio,
         goal: ">= 10x faster",
-        pass: compiled / loaded >= 10,
+        pass: ratio >= 10,
       },
     ];
   } finally {
