@@ -15,6 +15,13 @@ export default defineConfig({
     globalSetup: ["test/support/system-services.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+    typecheck: {
+      enabled: true,
+      include: ["test/**/*.test-d.ts"],
+      tsconfig: "./tsconfig.json",
+      // TypeScript 5.9 by path: the `typescript7` alias (TypeScript 7) also installs a `tsc`, and which
+      // one node_modules/.bin/tsc links to depends on install history.
+      checker: fileURLToPath(new URL("./node_modules/typescript/bin/tsc", import.meta.url)),
+    },
   },
 });
