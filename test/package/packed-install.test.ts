@@ -68,7 +68,13 @@ async function buildAndPack(): Promise<string> {
     await cp(path.join(repoRoot, entry), path.join(stage, entry), { recursive: true });
   }
   await symlink(path.join(repoRoot, "node_modules"), path.join(stage, "node_modules"), "dir");
-  ok(await sh(process.execPath, [bin("tsc"), "-p", "tsconfig.build.json"], stage));
+  ok(
+    await sh(
+      process.execPath,
+      [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+      stage,
+    ),
+  );
   const packed = ok(await sh(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", work], stage));
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
   return path.join(work, filename);
