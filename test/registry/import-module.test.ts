@@ -10,6 +10,8 @@ export const paid = defineEvent({ name: "billing/invoice.paid", owner, data: z.o
 export default defineRegistry({ app: "a", events: [paid] }) satisfies object;
 `;
 
+const options = { filename: "/app/schemas/index.ts", ts: true, async: true };
+
 // [title, source, whether sucrase transforms it (else jiti's Babel does)]
 const sources: [string, string, boolean][] = [
   ["a schema file with types, JSDoc and imports", schema, true],
@@ -34,12 +36,12 @@ const sources: [string, string, boolean][] = [
 
 describe("sucraseTransform", () => {
   test.each(sources)("%s", (_title, source, fast) => {
-    const code = sucraseTransform({ source, filename: "/app/schemas/index.ts", ts: true, async: true });
+    const code = sucraseTransform({ ...options, source });
     expect(code !== undefined).toBe(fast);
   });
 
   test("keeps every line where it was and loads imports with jitiImport", () => {
-    const code = sucraseTransform({ source: schema, filename: "/app/schemas/index.ts", ts: true, async: true }) ?? "";
+    const code = sucraseTransform({ ...options, source: schema }) ?? "";
     const lines = code.split("\n");
     expect(lines).toHaveLength(schema.split("\n").length);
     expect(lines[5]).toContain("defineEvent");
@@ -49,7 +51,7 @@ describe("sucraseTransform", () => {
   });
 
   test("leaves JSX, plain JavaScript and non-default interop to Babel", () => {
-    const base = { source: schema, filename: "/app/schemas/index.ts", ts: true, async: true };
+    const base = { ...options, source: schema };
     expect(sucraseTransform({ ...base, jsx: true })).toBeUndefined();
     expect(sucraseTransform({ ...base, filename: "/app/schemas/index.tsx" })).toBeUndefined();
     expect(sucraseTransform({ ...base, ts: false })).toBeUndefined();
