@@ -8,7 +8,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { type GenerateTarget, generateFingerprint, recordedUpToDate, recordUpToDate } from "../codegen/fingerprint.ts";
-import type { GeneratedFiles } from "../codegen/generate.ts";
+import type { FileSink, GeneratedFiles } from "../codegen/generate.ts";
 import type { Registry } from "../registry/define.ts";
 import { catalogLinksFromScan } from "./catalog.ts";
 import { type CommandIO, runCommand } from "./io.ts";
@@ -24,15 +24,15 @@ export const WATCH_DEBOUNCE_MS = 150;
 type Target = GenerateTarget;
 
 /** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
-async function plan(registry: Registry, sources: readonly string[]): Promise<GeneratedFiles> {
+async function plan(registry: Registry, sources: readonly string[], sink?: FileSink): Promise<GeneratedFiles> {
   const [{ planOutput }, { scanProject }] = await Promise.all([
     import("../codegen/generate.ts"),
     import("../lint/scan.ts"),
   ]);
-  return planOutput(
-    registry,
-    sources.length > 0 ? { links: catalogLinksFromScan(scanProject([...sources], registry)) } : {},
-  );
+  return planOutput(registry, {
+    ...(sources.length > 0 ? { links: catalogLinksFromScan(scanProject([...sources], registry)) } : {}),
+    ...(sink ? { sink } : {}),
+  });
 }
 
 async function staleFiles(out: string, files: GeneratedFiles) {
@@ -89,24 +89,35 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
   return 1;
 }
 
-/** Writes the output folder; leaves it alone (no rename, no watcher churn) when nothing changed. */
+/**
+ * Writes the output folder; leaves it alone (no rename, no watcher churn) when nothing changed.
+ * Files go to a temp folder while the rest is still being planned; it is swapped in at the end, or
+ * dropped when the output was already up to date or planning failed.
+ */
 async function writeOutput(io: CommandIO, target: Target): Promise<number> {
   const { schemas, out, sources } = target;
   const fingerprint = await generateFingerprint(target);
   const registry = await loadWithProgress(io, schemas);
-  const files = await plan(registry, sources);
+  const { openOutputWriter } = await import("../codegen/generate.ts");
+  const writer = openOutputWriter(out);
   const shown = shownPath(out);
-  const stale = await staleFiles(out, files);
-  if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
+  try {
+    const files = await plan(registry, sources, (batch) => writer.add(batch));
+    const stale = await staleFiles(out, files);
+    if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
+      await writer.discard();
+      await recordUpToDate(target, fingerprint, registry.events.length, files);
+      io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
+      return 0;
+    }
+    await writer.commit();
     await recordUpToDate(target, fingerprint, registry.events.length, files);
-    io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
+    io.out(`wrote ${files.size} files to ${shown}/ (${registry.events.length} events)`);
     return 0;
+  } catch (error) {
+    await writer.discard();
+    throw error;
   }
-  const { writeGeneratedFiles } = await import("../codegen/generate.ts");
-  await writeGeneratedFiles(out, files);
-  await recordUpToDate(target, fingerprint, registry.events.length, files);
-  io.out(`wrote ${files.size} files to ${shown}/ (${registry.events.length} events)`);
-  return 0;
 }
 
 /** Paths under the watched folder that are never schema sources: dependencies, VCS, our own output. */

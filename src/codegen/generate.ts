@@ -3,9 +3,10 @@
  * in at once (written to a sibling temp folder, then renamed) or, with --check, names the files
  * that differ. A failure before the swap leaves the old output untouched.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import type { Registry } from "../registry/define.ts";
 import { systemRegistry } from "../registry/system.ts";
 import type { CatalogLinks } from "./catalog/links.ts";
@@ -25,26 +26,49 @@ export function schemaFilePath(name: string, version: string): string {
   return ["schemas", ...name.split("/").map(segment), `${segment(version)}.json`].join("/");
 }
 
-export function planGeneratedFiles(registry: Registry, extra: GeneratedFiles = new Map()): GeneratedFiles {
-  const files: GeneratedFiles = new Map();
-  const registries = [registry, systemRegistry];
-  for (const event of registries.flatMap((each) => each.events)) {
-    for (const version of event.versions) {
-      files.set(schemaFilePath(event.name, version.v), `${JSON.stringify(version.envelopeSchema, null, 2)}\n`);
-    }
-  }
-  const validators = renderValidators(registries);
-  files.set("validators.js", validators.js);
-  files.set("validators.d.ts", validators.dts);
-  files.set("events.ts", renderClient(registry, systemRegistry));
-  for (const [file, content] of extra) files.set(file, content);
-  return files;
+/** Receives each batch of planned files as soon as it is ready (see `openOutputWriter`). */
+export type FileSink = (files: GeneratedFiles) => void;
+
+export interface PlanOptions {
+  /** Producers and consumers found in code, for the catalog's graph. */
+  links?: CatalogLinks;
+  /** Plan the catalog under `catalog/` (default true). */
+  catalog?: boolean;
+  /** Gets each batch of files as soon as it is ready, so writing overlaps the rest of planning. */
+  sink?: FileSink;
 }
 
-/** Everything `evreg generate` writes: the files above plus the browsable catalog under `catalog/`. */
-export async function planOutput(registry: Registry, options: { links?: CatalogLinks } = {}): Promise<GeneratedFiles> {
-  const catalog = await renderCatalog(registry, options.links ? { links: options.links } : {});
-  return planGeneratedFiles(registry, new Map([...catalog].map(([file, content]) => [`catalog/${file}`, content])));
+/**
+ * Everything `evreg generate` writes, handing each batch to `sink` as soon as it is ready: the
+ * catalog and the JSON Schemas first, so they are written while the validators compile.
+ */
+export async function planOutput(registry: Registry, options: PlanOptions = {}): Promise<GeneratedFiles> {
+  const registries = [registry, systemRegistry];
+  const files: GeneratedFiles = new Map();
+  const ready = (batch: GeneratedFiles) => {
+    for (const [file, content] of batch) files.set(file, content);
+    options.sink?.(batch);
+  };
+  if (options.catalog !== false) {
+    const catalog = await renderCatalog(registry, options.links ? { links: options.links } : {});
+    ready(new Map([...catalog].map(([file, content]) => [`catalog/${file}`, content])));
+  }
+  const schemas: GeneratedFiles = new Map();
+  for (const event of registries.flatMap((each) => each.events)) {
+    for (const version of event.versions) {
+      schemas.set(schemaFilePath(event.name, version.v), `${JSON.stringify(version.envelopeSchema, null, 2)}\n`);
+    }
+  }
+  ready(schemas);
+  const validators = renderValidators(registries);
+  ready(
+    new Map([
+      ["validators.js", validators.js],
+      ["validators.d.ts", validators.dts],
+      ["events.ts", renderClient(registry, systemRegistry)],
+    ]),
+  );
+  return files;
 }
 
 async function listFiles(root: string, dir = ""): Promise<string[]> {
@@ -80,34 +104,104 @@ export async function findStaleFiles(outDir: string, files: GeneratedFiles): Pro
 }
 
 /**
- * Writes all files to a temp folder beside `outDir`, then swaps it in with renames. One mkdir per
- * folder, then plain synchronous writes: a batch of small files, where an await per file mostly
- * waited (2,997 files: 2.6-3.5 s before, ~1.5 s on the same disk).
+ * The worker behind `openOutputWriter`, as plain CommonJS so it runs the same from source and from
+ * dist/: writes each batch into the temp folder (one mkdir per folder, then synchronous writes), and
+ * answers the final `null` with the first failure, or null.
  */
-export async function writeGeneratedFiles(outDir: string, files: GeneratedFiles): Promise<void> {
-  const target = path.resolve(outDir);
-  const stamp = `${process.pid}-${Date.now()}`;
-  const temp = path.join(path.dirname(target), `.evreg-tmp-${path.basename(target)}-${stamp}`);
-  const backup = `${temp}-old`;
-  try {
-    const folders = new Set([...files.keys()].map((file) => path.dirname(path.join(temp, file))));
-    for (const folder of folders) mkdirSync(folder, { recursive: true });
-    for (const [file, content] of files) writeFileSync(path.join(temp, file), content);
-    const hadOutput = await rename(target, backup).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT") return false;
-        throw error;
-      },
-    );
-    try {
-      await rename(temp, target);
-    } catch (error) {
-      if (hadOutput) await rename(backup, target);
-      throw error;
-    }
-    await rm(backup, { recursive: true, force: true });
-  } finally {
-    await rm(temp, { recursive: true, force: true });
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { mkdirSync, writeFileSync } = require("node:fs");
+const path = require("node:path");
+const folders = new Set();
+let failure = null;
+parentPort.on("message", (batch) => {
+  if (batch === null) {
+    parentPort.postMessage(failure);
+    parentPort.close();
+    return;
   }
+  if (failure) return;
+  try {
+    for (const [file, content] of batch) {
+      const target = path.join(workerData.temp, file);
+      const folder = path.dirname(target);
+      if (!folders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
+      writeFileSync(target, content);
+    }
+  } catch (error) {
+    failure = { message: error.message, code: error.code };
+  }
+});
+`;
+
+export interface OutputWriter {
+  /** Queues files for the temp folder; they are written while the caller goes on computing. */
+  add(files: GeneratedFiles): void;
+  /** Waits for every queued file, then swaps the temp folder in for `outDir`. */
+  commit(): Promise<void>;
+  /** Drops the temp folder; `outDir` stays as it was. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Writes files into a temp folder beside `outDir` on a worker thread, so writing (about 3,000
+ * files at 1,000 events, mostly time in the kernel) overlaps with planning the rest of the output
+ * (the validators compile) instead of following it. `commit` swaps the folder in with renames, so a
+ * failure at any point leaves the old output untouched.
+ */
+export function openOutputWriter(outDir: string): OutputWriter {
+  const target = path.resolve(outDir);
+  const temp = path.join(path.dirname(target), `.evreg-tmp-${path.basename(target)}-${process.pid}-${Date.now()}`);
+  const worker = new Worker(WRITER_SOURCE, { eval: true, workerData: { temp } });
+  const finished = new Promise<{ message: string; code?: string } | null>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.once("exit", () => reject(new Error("evreg: the output writer stopped before finishing")));
+  });
+  // a discarded writer's outcome is not awaited
+  finished.catch(() => {});
+  const drop = async () => {
+    await worker.terminate();
+    await rm(temp, { recursive: true, force: true });
+  };
+  return {
+    add(files) {
+      worker.postMessage([...files]);
+    },
+    async commit() {
+      const backup = `${temp}-old`;
+      try {
+        worker.postMessage(null);
+        const failure = await finished;
+        if (failure) throw Object.assign(new Error(failure.message), failure.code ? { code: failure.code } : {});
+        const hadOutput = await rename(target, backup).then(
+          () => true,
+          (error: NodeJS.ErrnoException) => {
+            if (error.code === "ENOENT") return false;
+            throw error;
+          },
+        );
+        try {
+          await rename(temp, target);
+        } catch (error) {
+          if (hadOutput) await rename(backup, target);
+          throw error;
+        }
+        await rm(backup, { recursive: true, force: true });
+      } finally {
+        await drop();
+      }
+    },
+    discard: drop,
+  };
+}
+
+/** Writes all files to a temp folder beside `outDir`, then swaps it in (see `openOutputWriter`). */
+export async function writeGeneratedFiles(outDir: string, files: GeneratedFiles): Promise<void> {
+  const writer = openOutputWriter(outDir);
+  writer.add(files);
+  await writer.commit();
 }

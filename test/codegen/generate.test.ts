@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, test } from "vitest";
 import { catalogLinksFromScan } from "../../src/cli/catalog.ts";
 import {
   findStaleFiles,
-  planGeneratedFiles,
+  openOutputWriter,
   planOutput,
   schemaFilePath,
   writeGeneratedFiles,
@@ -40,18 +40,28 @@ describe("generated/ golden", () => {
     expect(stale).toEqual({ changed: [], missing: [], extra: [] });
   });
 
-  test("output is deterministic", () => {
-    const first = planGeneratedFiles(registry);
-    const second = planGeneratedFiles(registry);
+  test("output is deterministic", async () => {
+    const first = await planOutput(registry, { catalog: false });
+    const second = await planOutput(registry, { catalog: false });
     expect([...second]).toEqual([...first]);
   });
 
-  test("one JSON Schema per event version, system events included", () => {
-    const files = [...planGeneratedFiles(registry).keys()].filter((file) => file.startsWith("schemas/"));
+  test("one JSON Schema per event version, system events included", async () => {
+    const files = [...(await planOutput(registry, { catalog: false })).keys()].filter((file) =>
+      file.startsWith("schemas/"),
+    );
     expect(files).toContain("schemas/user/profile.updated/2023-11-02.1.json");
     expect(files).toContain("schemas/user/profile.updated/2024-01-15.1.json");
     expect(files).toContain("schemas/inngest/function.failed/1.0.0.json");
     expect(files).toHaveLength(18 + 5);
+  });
+
+  test("hands the catalog and the JSON Schemas to the sink before the validators compile", async () => {
+    const batches: string[][] = [];
+    const files = await planOutput(registry, { sink: (batch) => batches.push([...batch.keys()]) });
+    expect(batches.map((batch) => batch[0]?.split("/")[0])).toEqual(["catalog", "schemas", "validators.js"]);
+    expect(batches.at(-1)).toEqual(["validators.js", "validators.d.ts", "events.ts"]);
+    expect(batches.flat().sort()).toEqual([...files.keys()].sort());
   });
 
   test("schema file paths cannot escape the output folder", () => {
@@ -80,8 +90,19 @@ describe("writeGeneratedFiles", () => {
           ["x/y", "nested"],
         ]),
       ),
-    ).rejects.toThrow();
+    ).rejects.toThrow(/EEXIST|ENOTDIR/);
     expect(await readFile(path.join(out, "keep.txt"), "utf8")).toBe("previous");
+    expect(await readdir(path.dirname(out))).toEqual(["generated"]);
+  });
+
+  test("a discarded writer leaves the output and no temp folder behind", async () => {
+    const out = path.join(await tempDir("gen"), "generated");
+    await writeGeneratedFiles(out, new Map([["keep.txt", "previous"]]));
+    const writer = openOutputWriter(out);
+    writer.add(new Map([["keep.txt", "replaced"]]));
+    await writer.discard();
+    expect(await readFile(path.join(out, "keep.txt"), "utf8")).toBe("previous");
+    expect(await readdir(path.dirname(out))).toEqual(["generated"]);
   });
 });
 
@@ -95,6 +116,9 @@ describe("evreg generate (CLI)", () => {
   test("--check exits 0 when fresh and 1 naming the stale files after a schema edit", async () => {
     const dir = await project();
     expect((await cli(dir, "generate")).code).toBe(0);
+    // an unchanged tree: nothing is swapped in, and the writer's temp folder is gone
+    expect((await cli(dir, "generate")).stdout).toContain("generated/ is up to date");
+    expect((await readdir(dir)).filter((entry) => entry.startsWith(".evreg-tmp"))).toEqual([]);
     const fresh = await cli(dir, "generate", "--check");
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toContain("up to date");
