@@ -47,8 +47,8 @@ const BLOCK_START = /if\((data\d*)\.([A-Za-z_$][\w$]*) !== undefined\)\{let (dat
 /** Names whose use means the block depends on the function around it. */
 const CONTEXT_NAMES =
   /^(?:errors|vErrors|rootData|parentData|parentDataProperty|dynamicAnchors|evaluated\d*|valid\d+|_errs\d+|props\d+|items\d+)$/;
-/** Module-level names of ajv's scope (declared once per module), usable from any function. */
-const MODULE_NAMES = /^(?:formats|schema|pattern|func)\d+$/;
+/** Module-level names (ajv's scope, declared once per module, and the shared checks), usable from any function. */
+const MODULE_NAMES = /^(?:formats|schema|pattern|func|check)\d+$/;
 
 function kindOf(name: string, validateName: string): NameKind {
   if (CONTEXT_NAMES.test(name)) return "context";
@@ -145,18 +145,25 @@ function blockAt(
   return { start: at, end, value: `${head[1]}.${head[2]}`, body: body.join("") };
 }
 
-/** Every shareable block of `code`, outermost first, with where it lies. */
-function blocksOf(code: string, validateName: string): Block[] {
+/** `scan` of `code`, with `contextBefore[i]` counting the Context names among `names[0..i)`. */
+function scanBlocks(code: string, validateName: string) {
   const scanned = scan(code, validateName);
-  if (!scanned) return [];
+  if (!scanned) return undefined;
   const contextBefore = new Uint32Array(scanned.names.length + 1);
   scanned.names.forEach(({ kind }, i) => {
     contextBefore[i + 1] = (contextBefore[i] as number) + (kind === "context" ? 1 : 0);
   });
+  return { scanned, contextBefore };
+}
+
+/** Every shareable block of `code`, outermost first, with where it lies. */
+function blocksOf(code: string, validateName: string): Block[] {
+  const scan = scanBlocks(code, validateName);
+  if (!scan) return [];
   const blocks: Block[] = [];
-  scanned.names.forEach(({ name }, index) => {
+  scan.scanned.names.forEach(({ name }, index) => {
     if (name !== "if") return;
-    const block = blockAt(code, validateName, scanned, contextBefore, index);
+    const block = blockAt(code, validateName, scan.scanned, scan.contextBefore, index);
     if (block) blocks.push(block);
   });
   return blocks;
@@ -169,20 +176,43 @@ export interface FunctionCode {
 }
 
 /**
- * The functions with every block that occurs at least twice (in any of them) replaced by a call to
- * one shared function, and the shared functions' source.
+ * The shared function body of the block checking the value at `path` (property names from the
+ * root) in `code`, a function ajv compiled from a wrapper that leads to it through single-property
+ * objects (shared-properties.ts); undefined when that block cannot be shared. Each level's block
+ * opens right after its parent's (only the parent's type check lies between), so each head is
+ * the first one for its name after the previous.
  */
-export function shareRepeatedBlocks(functions: readonly FunctionCode[]): { functions: string[]; shared: string } {
+export function propertyBlockBody(code: string, validateName: string, path: readonly string[]): string | undefined {
+  let at = 0;
+  for (const name of path) {
+    at = code.indexOf(`.${name} !== undefined){let `, at);
+    if (at === -1) return undefined;
+  }
+  const start = code.lastIndexOf("if(", at);
+  const scan = scanBlocks(code, validateName);
+  const index = scan?.scanned.names.findIndex((name) => name.at === start) ?? -1;
+  return scan && index !== -1 ? blockAt(code, validateName, scan.scanned, scan.contextBefore, index)?.body : undefined;
+}
+
+/**
+ * The functions with every block that occurs at least twice (in any of them), or that is one of
+ * the `known` bodies, replaced by a call to one shared function, and the shared functions' source:
+ * `checkN` for the Nth known body, then the bodies found here.
+ */
+export function shareRepeatedBlocks(
+  functions: readonly FunctionCode[],
+  known: readonly string[] = [],
+): { functions: string[]; shared: string } {
   const perFunction = functions.map(({ name, code }) => blocksOf(code, name));
   const counts = new Map<string, number>();
   for (const blocks of perFunction) for (const { body } of blocks) counts.set(body, (counts.get(body) ?? 0) + 1);
-  const names = new Map<string, string>();
+  const names = new Map<string, string>(known.map((body, index) => [body, `check${index}`]));
   const rewritten = functions.map(({ name, code }, index) => {
     let out = "";
     let copied = 0;
     for (const block of perFunction[index] as Block[]) {
-      if (block.start < copied || (counts.get(block.body) ?? 0) < 2) continue;
       let shared = names.get(block.body);
+      if (block.start < copied || (shared === undefined && (counts.get(block.body) ?? 0) < 2)) continue;
       if (shared === undefined) {
         shared = `check${names.size}`;
         names.set(block.body, shared);

@@ -2,15 +2,18 @@
  * generated/validators.js: ajv standalone code, one validator per event version (whole envelope),
  * plus a `validators` map by name and version; generated/validators.d.ts types it without ajv.
  *
- * The code is ajv's own (compiled with the shared set-up of ajv.ts), made smaller by post-passes
- * over its deterministic output, each leaving verdicts and error objects exactly as ajv's
- * (test/codegen/error-sites.test.ts compares them with plain ajv on generated corpora):
+ * The code is ajv's own (compiled with the shared set-up of ajv.ts). A property subschema repeated
+ * at the same path across envelopes (the fields the versions of an event share, the envelope's
+ * `name`, `id` and `ts`) is compiled once, on its own, and called as one `checkN` function
+ * (shared-properties.ts): at 1,000 events that halves the compile. The code is then made smaller
+ * by post-passes over ajv's deterministic output, each leaving verdicts and error objects exactly
+ * as ajv's (test/codegen/error-sites.test.ts compares them with plain ajv on generated corpora):
  * - error-sites.ts: each failure site calls one shared error builder instead of writing its error
  *   object literal (half of ajv's bytes); schema literals kept only for those literals go; ajv's
  *   error counting and `valid` flags go from functions where they are constant (no anyOf, oneOf,
  *   propertyNames or $ref); what ajv's (switched off, quadratic) optimiser removed goes too.
- * - shared-blocks.ts: a property check repeated across validators (the fields the versions of an
- *   event share, the envelope's `name`, `id` and `ts`) becomes one function all of them call.
+ * - shared-blocks.ts: a property check still repeated across validators (subschemas that differ
+ *   only in what ajv does not check, such as `description`) becomes one function all of them call.
  * - error-sites.ts `withShortInstancePath`: the `instancePath` variable, passed to every check and
  *   error site, is renamed `$p` in the whole module (object keys stay).
  * Measured on the 1,000-event synthetic registry (1,980 validators): naive standalone 14.7 KB per
@@ -23,6 +26,7 @@ import { type UsedScopeValues, UsedValueState, type ValueScopeName } from "ajv/d
 import type { AnyValidateFunction, SourceCode } from "ajv/dist/types/index.js";
 import { CodeBlockWriter, IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind } from "ts-morph";
 import type { EventDefinition, Registry } from "../registry/define.ts";
+import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { compiledSchemaOf, createValidatorAjv } from "./ajv.ts";
 import { GENERATED_HEADER } from "./client.ts";
 import {
@@ -33,7 +37,8 @@ import {
   withoutSourceUrl,
   withShortInstancePath,
 } from "./error-sites.ts";
-import { type FunctionCode, shareRepeatedBlocks } from "./shared-blocks.ts";
+import { type FunctionCode, propertyBlockBody, shareRepeatedBlocks } from "./shared-blocks.ts";
+import { sharePropertyChecks } from "./shared-properties.ts";
 
 /** A stable export name per event version: `billing_invoice_paid__1_0_0`. */
 export function validatorExportName(name: string, version: string): string {
@@ -54,28 +59,36 @@ function exportNames(registries: readonly Registry[]): [name: string, version: s
 
 /**
  * ajv standalone's module code for the given exports, written as ajv's `standaloneCode` does (same
- * scope declarations, same order) with two differences: each validate function goes through
+ * scope declarations, same order) with three differences: property checks repeated across
+ * envelopes are compiled once (shared-properties.ts), each validate function goes through
  * `compactErrorSites`, and schema literals no code refers to any more are not declared. Pieces are
  * joined once at the end: ajv's own version appends each export to one growing `Code` object, which
  * is quadratic and took about 3 s of a 1,000-event registry.
  */
-function standaloneModule(ajv: Ajv2020, exports: readonly [exportName: string, schemaId: string][]): string {
+function standaloneModule(ajv: Ajv2020, exports: readonly [exportName: string, schema: JsonSchemaObject][]): string {
   const used: UsedScopeValues = {};
   /** Module text, with the index into `functions` where an exported validate function goes. */
   const parts: (string | number)[] = ['"use strict";', FAIL_WITH_SOURCE];
   const functions: FunctionCode[] = [];
+  const compacted = (source: SourceCode): string => {
+    const schemas = new Map([...(source.scopeValues.schema ?? [])].map((name) => [name.str, name.value?.ref]));
+    return withoutDeadCode(
+      withoutErrorCounting(compactErrorSites(withoutSourceUrl(source.validateCode), (name) => schemas.get(name))),
+    );
+  };
+  /** The declarations of the module-level values `code` (from `source`) uses that are not declared yet. */
+  const scopeOf = (source: SourceCode, code: string): string => {
+    const values = { ...source.scopeValues, schema: referencedSchemas(source.scopeValues.schema, code) };
+    return ajv.scope.scopeCode(values, used, referencedCode).toString();
+  };
   const functionParts = (source: SourceCode | undefined): { scope: string; code: string } => {
     if (!source) throw new Error("evreg: ajv compiled a validator without source code");
     used.validate ??= new Map();
     const names = used.validate;
     if (names.get(source.validateName) === UsedValueState.Completed) return { scope: "", code: "" };
     names.set(source.validateName, UsedValueState.Started);
-    const schemas = new Map([...(source.scopeValues.schema ?? [])].map((name) => [name.str, name.value?.ref]));
-    const code = withoutDeadCode(
-      withoutErrorCounting(compactErrorSites(withoutSourceUrl(source.validateCode), (name) => schemas.get(name))),
-    );
-    const values = { ...source.scopeValues, schema: referencedSchemas(source.scopeValues.schema, code) };
-    return { scope: ajv.scope.scopeCode(values, used, referencedCode).toString(), code };
+    const code = compacted(source);
+    return { scope: scopeOf(source, code), code };
   };
   const referencedCode = (name: ValueScopeName): Code | undefined => {
     const ref = name.value?.ref;
@@ -94,16 +107,32 @@ function standaloneModule(ajv: Ajv2020, exports: readonly [exportName: string, s
     }
     return undefined;
   };
-  for (const [exportName, schemaId] of exports) {
-    const validate = ajv.getSchema(schemaId);
-    if (!validate?.source) throw new Error(`evreg: no compiled validator for ${schemaId}`);
+  const known = sharePropertyChecks(
+    ajv,
+    exports.map(([, schema]) => schema),
+    (wrapper, path) => {
+      let source: SourceCode | undefined;
+      try {
+        source = ajv.compile(wrapper).source;
+      } catch {
+        return undefined; // a subschema only its envelope explains: compiled there, inline, as ever
+      }
+      if (!source) return undefined;
+      const body = propertyBlockBody(compacted(source), source.validateName.str, path);
+      if (body !== undefined) parts.push(scopeOf(source, body));
+      return body;
+    },
+  );
+  for (const [exportName] of exports) {
+    const validate = ajv.getSchema(exportName);
+    if (!validate?.source) throw new Error(`evreg: no compiled validator for ${exportName}`);
     const name = validate.source.validateName.str;
     parts.push(`export const ${exportName} = ${name};`);
     const { scope, code } = functionParts(validate.source);
     parts.push(scope);
     if (code !== "") parts.push(functions.push({ name, code }) - 1);
   }
-  const shared = shareRepeatedBlocks(functions);
+  const shared = shareRepeatedBlocks(functions, known);
   return withShortInstancePath(
     parts.map((part) => (typeof part === "number" ? shared.functions[part] : part)).join("") + shared.shared,
   );
@@ -124,17 +153,16 @@ function eventVersionsEntry(event: EventDefinition): string {
 export function renderValidators(registries: readonly Registry[]): { js: string; dts: string } {
   const ajv = createValidatorAjv({ source: true });
   const names = exportNames(registries);
-  for (const registry of registries) {
-    for (const event of registry.events) {
-      for (const version of event.versions) {
-        ajv.addSchema(compiledSchemaOf(version.envelopeSchema), validatorExportName(event.name, version.v));
-      }
-    }
-  }
-  const code = standaloneModule(
-    ajv,
-    names.map(([, , exportName]) => [exportName, exportName]),
+  const envelopes = registries.flatMap((registry) =>
+    registry.events.flatMap((event) =>
+      event.versions.map((version): [string, JsonSchemaObject] => [
+        validatorExportName(event.name, version.v),
+        compiledSchemaOf(version.envelopeSchema),
+      ]),
+    ),
   );
+  for (const [exportName, schema] of envelopes) ajv.addSchema(schema, exportName);
+  const code = standaloneModule(ajv, envelopes);
 
   const map = new CodeBlockWriter({ indentNumberOfSpaces: 2, useSingleQuote: false });
   map.write("export const validators = ").inlineBlock(() => {

@@ -97,20 +97,27 @@ const kitchenExample: Json = {
   code: "AB-12",
   nested: { deep: [{ n: 1 }, { n: 2 }] },
 };
+/** Without the keywords that count errors (anyOf, oneOf, propertyNames), so its property checks are shared. */
+const kitchenShared = kitchenSink.omit({ either: true, tagged: true, map: true });
 const kitchenRegistry = defineRegistry({
   app: "error-sites-test",
   events: [
     defineEvent({ name: "test/kitchen.sank", versions: [{ v: "1.0.0", data: kitchenSink }] }),
-    // without the keywords that count errors (anyOf, oneOf, propertyNames), and in two versions, so
-    // most property checks are shared between the versions (src/codegen/shared-blocks.ts)
+    // in two versions, so most property checks are shared between the versions
+    // (src/codegen/shared-properties.ts, shared-blocks.ts)
     defineEvent({
       name: "test/kitchen.shared",
       versions: [
-        { v: "1.0.0", data: kitchenSink.omit({ either: true, tagged: true, map: true }) },
-        {
-          v: "1.1.0",
-          data: kitchenSink.omit({ either: true, tagged: true, map: true }).extend({ added: z.number().optional() }),
-        },
+        { v: "1.0.0", data: kitchenShared },
+        { v: "1.1.0", data: kitchenShared.extend({ added: z.number().optional() }) },
+      ],
+    }),
+    // the same fields again at two other paths: compiled once, and moved (shared-properties.ts `movedBody`)
+    defineEvent({
+      name: "test/kitchen.moved",
+      versions: [
+        { v: "1.0.0", data: z.object({ again: kitchenShared, also: kitchenShared }) },
+        { v: "1.1.0", data: z.object({ again: kitchenShared, also: kitchenShared, added: z.number().optional() }) },
       ],
     }),
   ],
@@ -192,8 +199,11 @@ describe("precompiled validators give plain ajv's verdicts and errors", () => {
     const precompiled = await importValidators(js);
     const plain = plainAjvValidators(kitchenRegistry);
     const check = (data: unknown) => {
-      for (const v of ["1.0.0", "1.1.0"])
+      for (const v of ["1.0.0", "1.1.0"]) {
         expectSameOutcome(precompiled, plain, "test/kitchen.shared", v, { name: "test/kitchen.shared", data, v });
+        const moved = { again: kitchenExample, also: data };
+        expectSameOutcome(precompiled, plain, "test/kitchen.moved", v, { name: "test/kitchen.moved", data: moved, v });
+      }
       return expectSameOutcome(precompiled, plain, "test/kitchen.sank", "1.0.0", { name: "test/kitchen.sank", data });
     };
     expect(check(kitchenExample)).toBe(true);

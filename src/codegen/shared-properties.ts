@@ -1,0 +1,213 @@
+/**
+ * Sharing property checks before ajv compiles them. The versions of one event repeat most of their
+ * fields, and events repeat fields of one another (`id`, `ts`, `orderId`…), so the same subschema
+ * at the same instance path occurs thousands of times in a large registry. ajv would compile each
+ * occurrence (its cost is per subschema, whatever the subschema holds), and shared-blocks.ts would
+ * then fold the identical code back into one `checkN` function: about half of a 1,000-event
+ * registry's compile time went into code that was thrown away.
+ *
+ * Here each property subschema reached from the envelope through `properties` alone (its instance
+ * path is a list of property names) is keyed by that path and its JSON. A key occurring at least
+ * twice (counting every nesting level, as shared-blocks.ts counts blocks) is compiled once, on its
+ * own, inside a wrapper schema that leads to the same path through single-property objects:
+ *
+ *   {type: "object", properties: {data: {type: "object", properties: {plan: <subschema>}}}}
+ *
+ * so ajv writes for it the very block it writes inside an envelope (same instance path, same
+ * schema path, same module-level names). `sharedBody` turns that block into the body of one shared
+ * function, or refuses (a block reading the function around it, see shared-blocks.ts); refused keys
+ * stay inline and their own properties are looked at in turn. Outermost keys win: a shared
+ * subschema's inner properties are in its body.
+ *
+ * ajv's `properties` keyword is then replaced, on the code-generating ajv only, by one that calls
+ * the shared function where a planned property's block would be:
+ *
+ *   if(!check4(data1.plan, validate7, instancePath)){return false;}
+ *
+ * in ajv's own order, so the first failure reported is ajv's; every other object is left to ajv's
+ * own `properties` code. Only the envelopes' own property objects are planned (looked up by
+ * identity), never one inside `anyOf`, `items` and the like, so a call always stands in the
+ * validate function itself, with `return false` meaning what it means there.
+ */
+import type { Ajv2020 } from "ajv/dist/2020.js";
+import { _, getProperty, Name } from "ajv/dist/compile/codegen/index.js";
+import { alwaysValidSchema } from "ajv/dist/compile/util.js";
+import type { KeywordCxt } from "ajv/dist/compile/validate/index.js";
+import type { CodeKeywordDefinition } from "ajv/dist/types/index.js";
+import { allSchemaProperties, propertyInData } from "ajv/dist/vocabularies/code.js";
+import type { JsonSchemaObject } from "../registry/json-schema.ts";
+
+type SchemaNode = Record<string, unknown>;
+
+/** The validate function's parameter ajv names `instancePath` (its `names.instancePath`). */
+const INSTANCE_PATH = new Name("instancePath");
+
+/** A property name ajv writes as `data.name`, the only form shared-blocks.ts reads. */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** Subschemas naming other schemas (`$ref` into the envelope's `$defs`…) never leave their envelope. */
+const REFERENCES = /"\$(?:ref|dynamicRef|recursiveRef|id|anchor|dynamicAnchor|defs)"|"definitions"/;
+
+function isNode(value: unknown): value is SchemaNode {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The property subschemas of `node` worth a key: objects, under identifier names. */
+function propertiesOf(node: SchemaNode): [name: string, subschema: SchemaNode][] {
+  const properties = node.properties;
+  if (!isNode(properties)) return [];
+  return Object.entries(properties).filter(
+    (entry): entry is [string, SchemaNode] => IDENTIFIER.test(entry[0]) && isNode(entry[1]),
+  );
+}
+
+/** The schema leading to `subschema` at `path` through single-property objects. */
+function wrapperOf(path: readonly string[], subschema: SchemaNode): JsonSchemaObject {
+  return path.reduceRight<SchemaNode>((inner, name) => ({ type: "object", properties: { [name]: inner } }), subschema);
+}
+
+/** ajv's instance path and schema path of the value at `path` (property names from the root). */
+function pathsOf(path: readonly string[]): [instancePath: string, schemaPath: string] {
+  return [`/${path.join("/")}`, `#/properties/${path.join("/properties/")}`];
+}
+
+/**
+ * The body compiled for a subschema (as JSON) at `from`, as ajv writes it at `to`: the only text
+ * depending on where a block is are its error sites' instance paths and schema paths, string
+ * literals starting with the value's own (`"/data/plan`, `"#/properties/data/properties/plan`).
+ * Undefined, so the caller compiles, when other text could look the same: a body naming its
+ * wrapper's schema literal (`schema12.properties…`, a long enum), or a subschema holding such a
+ * string itself.
+ */
+export function movedBody(
+  body: string,
+  from: readonly string[],
+  to: readonly string[],
+  json: string,
+): string | undefined {
+  const [fromInstance, fromSchema] = pathsOf(from);
+  const [toInstance, toSchema] = pathsOf(to);
+  if (/\bschema\d/.test(body) || [fromInstance, toInstance, "#/"].some((text) => json.includes(text))) return undefined;
+  let moved = body;
+  for (const [was, now] of [
+    [fromInstance, toInstance],
+    [fromSchema, toSchema],
+  ])
+    for (const end of ['"', "/"]) moved = moved.replaceAll(`"${was}${end}`, `"${now}${end}`);
+  return moved;
+}
+
+/**
+ * Plans the shared property checks of `envelopes` (the very objects ajv is given) and installs
+ * the `properties` keyword calling them on `ajv`. `sharedBody` compiles a wrapper (see above) and
+ * returns the shared function body of the block at `path`, or undefined. Returns the bodies, in
+ * order: the function called `checkN` has the Nth.
+ */
+export function sharePropertyChecks(
+  ajv: Ajv2020,
+  envelopes: readonly JsonSchemaObject[],
+  sharedBody: (wrapper: JsonSchemaObject, path: readonly string[]) => string | undefined,
+): string[] {
+  const jsonOf = new Map<SchemaNode, string>();
+  const keyOf = (path: readonly string[], subschema: SchemaNode) => `${path.join("/")} ${jsonOf.get(subschema)}`;
+  const counts = new Map<string, number>();
+  const seen = new WeakSet<object>();
+  const count = (node: SchemaNode, path: readonly string[]) => {
+    // the plan goes by object (the object holding `properties`): one reached at two paths would get the calls of both
+    if (seen.has(node)) throw new Error("evreg: envelopes given to sharePropertyChecks share objects; pass copies");
+    seen.add(node);
+    for (const [name, subschema] of propertiesOf(node)) {
+      const inner = [...path, name];
+      jsonOf.set(subschema, JSON.stringify(subschema));
+      const key = keyOf(inner, subschema);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      count(subschema, inner);
+    }
+  };
+  for (const envelope of envelopes) count(envelope, []);
+
+  const bodies: string[] = [];
+  const functionOfBody = new Map<string, Name>();
+  /** The first body compiled for each subschema, by JSON, and where. */
+  const compiled = new Map<string, { path: readonly string[]; body: string | undefined }>();
+  const bodyOf = (json: string, path: readonly string[]): string | undefined => {
+    if (REFERENCES.test(json)) return undefined;
+    const first = compiled.get(json);
+    // whether a block can be shared does not depend on where it is
+    if (first !== undefined && first.body === undefined) return undefined;
+    const moved = first && movedBody(first.body as string, first.path, path, json);
+    if (moved !== undefined) return moved;
+    // a copy: the wrapper shares no object with an envelope, so no plan below applies inside it
+    const body = sharedBody(wrapperOf(path, JSON.parse(json) as SchemaNode), path);
+    if (first === undefined) compiled.set(json, { path, body });
+    return body;
+  };
+  const functionOfKey = new Map<string, Name | undefined>();
+  const sharedFunction = (subschema: SchemaNode, path: readonly string[]): Name | undefined => {
+    const key = keyOf(path, subschema);
+    if ((counts.get(key) as number) < 2) return undefined;
+    if (functionOfKey.has(key)) return functionOfKey.get(key);
+    const body = bodyOf(jsonOf.get(subschema) as string, path);
+    let name = body === undefined ? undefined : functionOfBody.get(body);
+    if (body !== undefined && name === undefined) {
+      name = new Name(`check${bodies.push(body) - 1}`);
+      functionOfBody.set(body, name);
+    }
+    functionOfKey.set(key, name);
+    return name;
+  };
+  const planned = new WeakMap<object, Map<string, Name>>();
+  const plan = (node: SchemaNode, path: readonly string[]) => {
+    const calls = new Map<string, Name>();
+    for (const [name, subschema] of propertiesOf(node)) {
+      const inner = [...path, name];
+      const shared = sharedFunction(subschema, inner);
+      if (shared === undefined) plan(subschema, inner);
+      else calls.set(name, shared);
+    }
+    if (calls.size > 0) planned.set(node, calls);
+  };
+  for (const envelope of envelopes) plan(envelope, []);
+
+  const builtin = ajv.getKeyword("properties") as CodeKeywordDefinition;
+  ajv.removeKeyword("properties");
+  ajv.addKeyword({
+    ...builtin,
+    type: "object",
+    schemaType: "object",
+    // back in its place among the object keywords, so checks keep ajv's order
+    before: "patternProperties",
+    code(cxt: KeywordCxt) {
+      const calls = planned.get(cxt.parentSchema as object);
+      const { gen, schema, data, it } = cxt;
+      const { opts } = it;
+      if (
+        calls === undefined ||
+        it.compositeRule ||
+        opts.allErrors ||
+        opts.useDefaults ||
+        opts.removeAdditional ||
+        opts.unevaluated
+      )
+        return builtin.code(cxt);
+      // ajv's own `properties` code (ajv/dist/vocabularies/applicator/properties.js) for the options
+      // of createValidatorAjv, with a call in place of each planned property's block
+      const valid = gen.name("valid");
+      for (const name of allSchemaProperties(schema)) {
+        it.definedProperties.add(name);
+        const shared = calls.get(name);
+        if (shared !== undefined) {
+          gen.if(_`!${shared}(${data}${getProperty(name)},${it.validateName},${INSTANCE_PATH})`, () =>
+            gen.return(false),
+          );
+        } else if (!alwaysValidSchema(it, schema[name])) {
+          gen.if(propertyInData(gen, data, name, it.opts.ownProperties));
+          cxt.subschema({ keyword: "properties", schemaProp: name, dataProp: name }, valid);
+          gen.else().var(valid, true);
+          gen.endIf();
+          cxt.ok(valid);
+        }
+      }
+    },
+  });
+  return bodies;
+}

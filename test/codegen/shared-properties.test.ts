@@ -1,0 +1,114 @@
+/**
+ * Planning shared property checks before ajv compiles (src/codegen/shared-properties.ts): which
+ * subschemas are compiled on their own, how often, and where the calls go. That the validators
+ * built this way say what plain ajv says is checked on corpora in error-sites.test.ts.
+ */
+import { describe, expect, test } from "vitest";
+import { createValidatorAjv } from "../../src/codegen/ajv.ts";
+import { movedBody, sharePropertyChecks } from "../../src/codegen/shared-properties.ts";
+import type { JsonSchemaObject } from "../../src/registry/json-schema.ts";
+
+const text = { type: "string", minLength: 1 };
+/** An envelope of its own objects, as compiledSchemaOf makes them. */
+const envelope = (data: Record<string, unknown>): JsonSchemaObject =>
+  JSON.parse(
+    JSON.stringify({
+      type: "object",
+      properties: { name: { const: "a/b.c" }, data: { type: "object", properties: data } },
+    }),
+  );
+
+/** Plans `envelopes` with a stand-in compiler; returns what it was asked for and one envelope's code. */
+function planned(envelopes: JsonSchemaObject[], refuse: readonly string[] = []) {
+  const ajv = createValidatorAjv({ source: true });
+  const asked: string[] = [];
+  const leaves: unknown[] = [];
+  const bodies = sharePropertyChecks(ajv, envelopes, (wrapper, path) => {
+    asked.push(path.join("/"));
+    // the wrapper leads to the subschema through single-property objects
+    let node = wrapper as { properties?: Record<string, unknown> };
+    for (const name of path) {
+      expect(Object.keys(node.properties ?? {})).toEqual([name]);
+      node = node.properties?.[name] as typeof node;
+    }
+    leaves.push(node);
+    return refuse.includes(path.join("/")) ? undefined : `/* body of ${path.join("/")} */`;
+  });
+  const code = ajv.compile(envelopes[0] as JsonSchemaObject).source?.validateCode ?? "";
+  return { asked, leaves, bodies, code };
+}
+
+describe("sharePropertyChecks", () => {
+  test("compiles a repeated subschema once, moves it to other paths, and calls it where ajv checked it", () => {
+    const { asked, leaves, bodies, code } = planned([
+      envelope({ a: text, b: { type: "integer" }, c: text }),
+      envelope({ a: text, b: { type: "integer" }, c: text, d: { type: "boolean" } }),
+    ]);
+    // `name` repeats too; `data` differs between the envelopes, so its properties are looked at
+    expect(asked).toEqual(["name", "data/a", "data/b"]);
+    expect(leaves).toEqual([{ const: "a/b.c" }, text, { type: "integer" }]);
+    expect(bodies).toEqual(["/* body of name */", "/* body of data/a */", "/* body of data/b */"]);
+    const calls = [...code.matchAll(/!(check\d+)\((data\d*)\.(\w+),validate\d+,instancePath\)/g)].map(
+      ([, check, , property]) => `${check} ${property}`,
+    );
+    expect(calls).toEqual(["check0 name", "check1 a", "check2 b", "check1 c"]);
+    expect(code).not.toContain("minLength");
+  });
+
+  test("keeps a subschema its compiler refuses inline, and a subschema seen once", () => {
+    const { asked, code } = planned(
+      [envelope({ a: text, b: { type: "integer" } }), envelope({ a: text, b: { type: "integer" }, once: text })],
+      ["data/b"],
+    );
+    expect(asked).toEqual(["name", "data/a", "data/b"]);
+    expect(code).toMatch(/if\(data\d+\.b !== undefined\)/);
+    expect(code).not.toMatch(/check\d+\(data\d+\.b/);
+  });
+
+  test("plans nothing inside a subschema it shares, nor through items or anyOf", () => {
+    const nested = { type: "object", properties: { inner: text } };
+    const items = { type: "array", items: { type: "object", properties: { a: text } } };
+    const either = { anyOf: [{ type: "object", properties: { a: text } }, { type: "null" }] };
+    const { asked } = planned(
+      [envelope({ nested, items, either }), envelope({ nested, items, either, extra: text })],
+      ["data/items", "data/either"],
+    );
+    expect(asked).toEqual(["name", "data/nested", "data/items", "data/either"]);
+  });
+});
+
+test("refuses envelopes sharing an object, since the plan goes by object", () => {
+  const shared = { type: "object", properties: { a: text } };
+  const envelopes = [{ type: "object", properties: { x: shared, y: shared } }];
+  expect(() => sharePropertyChecks(createValidatorAjv({ source: true }), envelopes, () => undefined)).toThrow(
+    /share objects/,
+  );
+});
+
+describe("movedBody", () => {
+  const from = ["data", "a"];
+  const to = ["data", "copy", "b"];
+  test.each([
+    [
+      "instance and schema paths",
+      'failAt(validate,$p,"/data/a","type",{});failWith(validate,$p+"/data/a/x","#/properties/data/properties/a/anyOf/0","type",{});',
+      'failAt(validate,$p,"/data/copy/b","type",{});failWith(validate,$p+"/data/copy/b/x","#/properties/data/properties/copy/properties/b/anyOf/0","type",{});',
+    ],
+    [
+      "a path of a longer name, untouched",
+      'failAt(validate,$p,"/data/ab","type",{});',
+      'failAt(validate,$p,"/data/ab","type",{});',
+    ],
+    ["a body naming its wrapper's schema literal", "schema3.properties.data.properties.a.enum", undefined],
+  ])("%s", (_title, body, expected) => {
+    expect(movedBody(body, from, to, '{"type":"string"}')).toBe(expected);
+  });
+
+  test.each([
+    ['{"const":"/data/a"}'],
+    ['{"const":"/data/copy/b"}'],
+    ['{"pattern":"#/x"}'],
+  ])("refuses a subschema holding path-like text: %s", (json) => {
+    expect(movedBody('failAt(validate,$p,"/data/a","const",{});', from, to, json)).toBeUndefined();
+  });
+});
