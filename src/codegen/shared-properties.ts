@@ -107,8 +107,8 @@ export function sharePropertyChecks(
   envelopes: readonly JsonSchemaObject[],
   sharedBody: (wrapper: JsonSchemaObject, path: readonly string[]) => string | undefined,
 ): string[] {
-  const jsonOf = new Map<SchemaNode, string>();
-  const keyOf = (path: readonly string[], subschema: SchemaNode) => `${path.join("/")} ${jsonOf.get(subschema)}`;
+  /** Each property subschema's JSON and key (its path, then its JSON): objects are never shared (below). */
+  const sites = new Map<SchemaNode, { json: string; key: string }>();
   const counts = new Map<string, number>();
   const seen = new WeakSet<object>();
   const count = (node: SchemaNode, path: readonly string[]) => {
@@ -117,8 +117,9 @@ export function sharePropertyChecks(
     seen.add(node);
     for (const [name, subschema] of propertiesOf(node)) {
       const inner = [...path, name];
-      jsonOf.set(subschema, JSON.stringify(subschema));
-      const key = keyOf(inner, subschema);
+      const json = JSON.stringify(subschema);
+      const key = `${inner.join("/")} ${json}`;
+      sites.set(subschema, { json, key });
       counts.set(key, (counts.get(key) ?? 0) + 1);
       count(subschema, inner);
     }
@@ -143,10 +144,10 @@ export function sharePropertyChecks(
   };
   const functionOfKey = new Map<string, Name | undefined>();
   const sharedFunction = (subschema: SchemaNode, path: readonly string[]): Name | undefined => {
-    const key = keyOf(path, subschema);
+    const { json, key } = sites.get(subschema) as { json: string; key: string };
     if ((counts.get(key) as number) < 2) return undefined;
     if (functionOfKey.has(key)) return functionOfKey.get(key);
-    const body = bodyOf(jsonOf.get(subschema) as string, path);
+    const body = bodyOf(json, path);
     let name = body === undefined ? undefined : functionOfBody.get(body);
     if (body !== undefined && name === undefined) {
       name = new Name(`check${bodies.push(body) - 1}`);

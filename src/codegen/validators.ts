@@ -24,7 +24,7 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import { _Code, type Code, type Name } from "ajv/dist/compile/codegen/code.js";
 import { type UsedScopeValues, UsedValueState, type ValueScopeName } from "ajv/dist/compile/codegen/scope.js";
 import type { AnyValidateFunction, SourceCode } from "ajv/dist/types/index.js";
-import { CodeBlockWriter, IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind } from "ts-morph";
+import { CodeBlockWriter, printStructure, StructureKind, VariableDeclarationKind } from "ts-morph";
 import type { EventDefinition, Registry } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { compiledSchemaOf, createValidatorAjv } from "./ajv.ts";
@@ -185,12 +185,10 @@ export function renderValidators(registries: readonly Registry[]): { js: string;
   map.write(";").newLine();
   const js = `// ${GENERATED_HEADER}\n${code}\n${map.toString()}`;
 
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double },
-  });
-  const dts = project
-    .createSourceFile("validators.d.ts", {
+  // printed straight from the structures, as the client is: no parse
+  const dts = printStructure(
+    {
+      kind: StructureKind.SourceFile,
       leadingTrivia: `// ${GENERATED_HEADER}\n\n`,
       statements: [
         {
@@ -243,7 +241,8 @@ export function renderValidators(registries: readonly Registry[]): { js: string;
           ],
         },
       ],
-    })
-    .getFullText();
+    },
+    { indentNumberOfSpaces: 2 },
+  );
   return { js, dts };
 }
