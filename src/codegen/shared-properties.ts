@@ -22,7 +22,7 @@
  * ajv's `properties` keyword is then replaced, on the code-generating ajv only, by one that calls
  * the shared function where a planned property's block would be:
  *
- *   if(!check4(data1.plan, validate7, instancePath)){return false;}
+ *   if(!check4(data1.plan,validate7,instancePath)){return false;}
  *
  * in ajv's own order, so the first failure reported is ajv's; every other object is left to ajv's
  * own `properties` code. Only the envelopes' own property objects are planned (looked up by
