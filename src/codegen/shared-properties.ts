@@ -22,7 +22,7 @@
  * ajv's `properties` keyword is then replaced, on the code-generating ajv only, by one that calls
  * the shared function where a planned property's block would be:
  *
- *   if(!check4(data1.plan,validate7,instancePath)){return false;}
+ *   if(!check4(data1.plan,validate7,instancePath))return false;
  *
  * in ajv's own order, so the first failure reported is ajv's; every other object is left to ajv's
  * own `properties` code. Only the envelopes' own property objects are planned (looked up by
@@ -197,9 +197,8 @@ export function sharePropertyChecks(
         it.definedProperties.add(name);
         const shared = calls.get(name);
         if (shared !== undefined) {
-          gen.if(_`!${shared}(${data}${getProperty(name)},${it.validateName},${INSTANCE_PATH})`, () =>
-            gen.return(false),
-          );
+          // one statement, as shared-blocks.ts writes its calls (ajv's `gen.if` would add braces)
+          gen.code(_`if(!${shared}(${data}${getProperty(name)},${it.validateName},${INSTANCE_PATH}))return false`);
         } else if (!alwaysValidSchema(it, schema[name])) {
           gen.if(propertyInData(gen, data, name, it.opts.ownProperties));
           cxt.subschema({ keyword: "properties", schemaProp: name, dataProp: name }, valid);
