@@ -19,14 +19,19 @@ export interface MemoryStore extends DedupStore {
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const windowMs = options.windowMs ?? DEDUP_WINDOW_MS;
   const maxEntries = options.maxEntries ?? 100_000;
-  const firstSeen = new Map<string, number>();
-  // The queue: ids and when they were claimed, oldest first from `head`. An entry whose id was
-  // released, or claimed again after it expired, no longer matches the Map and is skipped.
+  // Each id's claim, as its position in the queue below, counted from the very first claim: a queue
+  // entry is the id's current claim exactly when the positions match. (Times cannot tell: an id
+  // released and claimed again in the same millisecond would make its old entry look current.)
+  const positions = new Map<string, number>();
+  // The queue: ids and when they were claimed, oldest first from `head`; `dropped` entries were cut
+  // from its front. An entry whose id was released, or claimed again after it expired, no longer
+  // matches `positions` and is skipped.
   let queuedIds: string[] = [];
   let queuedTimes: number[] = [];
   let head = 0;
-  // Queue entries that no longer match the Map (released, or claimed again after expiring). While
-  // there are none, eviction trusts the queue and skips one Map lookup per id.
+  let dropped = 0;
+  // Queue entries that no longer match (released, or claimed again after expiring). While there
+  // are none, eviction trusts the queue and skips one Map lookup per id.
   let stale = 0;
   // Ids claimed with claimPending and not yet confirmed or released.
   const pending = new Set<string>();
@@ -35,13 +40,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     if (head > 1_024 && head * 2 > queuedIds.length) {
       queuedIds = queuedIds.slice(head);
       queuedTimes = queuedTimes.slice(head);
+      dropped += head;
       head = 0;
     }
     // Releases without evictions leave stale entries behind: rebuild from the Map (insertion order).
-    if (queuedIds.length - head > 2 * firstSeen.size + 1_024) {
-      queuedIds = [...firstSeen.keys()];
-      queuedTimes = [...firstSeen.values()];
+    if (queuedIds.length - head > 2 * positions.size + 1_024) {
+      const ids = [...positions.keys()];
+      queuedTimes = ids.map((id) => queuedTimes[(positions.get(id) as number) - dropped] as number);
+      queuedIds = ids;
+      ids.forEach((id, index) => positions.set(id, index));
       head = 0;
+      dropped = 0;
       stale = 0;
     }
   };
@@ -49,10 +58,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const evict = (now: number): void => {
     while (head < queuedIds.length) {
       const id = queuedIds[head] as string;
-      const seen = queuedTimes[head] as number;
-      if (stale === 0 || firstSeen.get(id) === seen) {
-        if (seen + windowMs > now && firstSeen.size <= maxEntries) break;
-        firstSeen.delete(id);
+      if (stale === 0 || positions.get(id) === dropped + head) {
+        if ((queuedTimes[head] as number) + windowMs > now && positions.size <= maxEntries) break;
+        positions.delete(id);
       } else stale--;
       head++;
     }
@@ -60,14 +68,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   };
 
   const claimOne = (id: string, now: number): boolean => {
-    const seen = firstSeen.get(id);
-    if (seen !== undefined) {
-      if (seen + windowMs > now) return false;
+    const position = positions.get(id);
+    if (position !== undefined) {
+      if ((queuedTimes[position - dropped] as number) + windowMs > now) return false;
       // Claimed again after expiry: it moves to the back, keeping first-reception order.
-      firstSeen.delete(id);
+      positions.delete(id);
       stale++;
     }
-    firstSeen.set(id, now);
+    positions.set(id, dropped + queuedIds.length);
     queuedIds.push(id);
     queuedTimes.push(now);
     return true;
@@ -75,7 +83,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
 
   return {
     get size() {
-      return firstSeen.size;
+      return positions.size;
     },
     async claim(ids, now) {
       const claimed: boolean[] = new Array(ids.length);
@@ -100,16 +108,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     },
     async release(ids) {
       for (const id of ids) {
-        if (firstSeen.delete(id)) stale++;
+        if (positions.delete(id)) stale++;
         pending.delete(id);
       }
     },
     async close() {
       pending.clear();
-      firstSeen.clear();
+      positions.clear();
       queuedIds = [];
       queuedTimes = [];
       head = 0;
+      dropped = 0;
       stale = 0;
     },
   };
