@@ -48,7 +48,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       const ids = [...positions.keys()];
       queuedTimes = ids.map((id) => queuedTimes[(positions.get(id) as number) - dropped] as number);
       queuedIds = ids;
-      ids.forEach((id, index) => positions.set(id, index));
+      for (const [index, id] of ids.entries()) positions.set(id, index);
       head = 0;
       dropped = 0;
       stale = 0;
