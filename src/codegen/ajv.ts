@@ -28,12 +28,14 @@
  * `createValidatorAjv({ source: true })` is a code generator only, for the precompiled validators:
  * ajv still writes each function's source (`validate.source`), but does not evaluate it with
  * `new Function` (a third of its compile time on a 1,000-event registry), so the functions it
- * returns throw when called. Without `source`, functions are compiled and run as usual.
+ * returns throw when called; and it writes error sites in the compact form of error-sites.ts
+ * (ajv-error-sites.ts). Without `source`, functions are compiled and run as usual.
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { z } from "zod";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
+import { writeCompactErrorSites } from "./ajv-error-sites.ts";
 
 export type { ErrorObject, ValidateFunction } from "ajv";
 
@@ -93,6 +95,7 @@ export function createValidatorAjv(options: { source?: boolean } = {}): Ajv2020 
   for (const keyword of DYNAMIC_KEYWORDS) ajv.removeKeyword(keyword);
   addFormats.default(ajv);
   for (const [format, regex] of ZOD_FORMATS) ajv.addFormat(format, regex);
+  if (options.source) writeCompactErrorSites(ajv);
   return ajv;
 }
 

@@ -207,11 +207,15 @@ function stringLiteralAt(code: string, at: number): { value: string; end: number
   }
 }
 
-interface ErrorSite {
+/** An error site's parts, as code text: the instance path expression, the schemaPath before `/` + keyword, the params. */
+export interface SiteParts {
   instancePath: string;
   schemaPathPrefix: string;
   keyword: string;
   params: string;
+}
+
+interface ErrorSite extends SiteParts {
   end: number;
 }
 
@@ -366,7 +370,7 @@ function instancePathParts(expression: string): PathPart[] | undefined {
 }
 
 /** The `failAt` call for a site whose schemaPath follows from its instance path, or undefined. */
-function failAtCall(validateName: string, site: ErrorSite, params: string): string | undefined {
+function failAtCall(validateName: string, site: SiteParts, params: string): string | undefined {
   const parts = instancePathParts(site.instancePath);
   if (!parts || parts.length === 0) return undefined;
   const template = parts.map((part) => ("text" in part ? part.text : INDEX)).join("");
@@ -375,7 +379,22 @@ function failAtCall(validateName: string, site: ErrorSite, params: string): stri
     parts.length === 1 && "text" in (parts[0] as PathPart)
       ? JSON.stringify(template)
       : `[${parts.map((part) => ("text" in part ? JSON.stringify(part.text) : part.index)).join(",")}]`;
-  return `return failAt(${validateName},instancePath,${at},${JSON.stringify(site.keyword)},${params});`;
+  return `failAt(${validateName},instancePath,${at},${JSON.stringify(site.keyword)},${params})`;
+}
+
+/**
+ * The call (an expression) building the error of one site, `validate20.errors = [{…}];return false;`
+ * being `return <call>;`, or undefined when the site keeps ajv's literal: its keyword's message is
+ * not one of MESSAGES, or its schemaPath does not end in `/` + keyword. ajv-error-sites.ts has ajv
+ * write the same call where it would write the literal.
+ */
+export function compactSiteCall(validateName: string, site: SiteParts, schemaOf: SchemaOf): string | undefined {
+  if (!Object.hasOwn(MESSAGES, site.keyword)) return undefined;
+  const params = inlineSchemaReferences(site.params, schemaOf);
+  return (
+    failAtCall(validateName, site, params) ??
+    `failWith(${validateName},${site.instancePath},${JSON.stringify(site.schemaPathPrefix)},${JSON.stringify(site.keyword)},${params})`
+  );
 }
 
 /**
@@ -396,12 +415,8 @@ export function compactErrorSites(code: string, schemaOf: SchemaOf): string {
     if (/[\w$.]/.test(code[at - 1] ?? " ")) return undefined;
     const name = (/^validate\d+/.exec(code.slice(at, at + 24)) as RegExpExecArray)[0];
     const site = errorSiteAt(code, at + name.length);
-    if (!site) return undefined;
-    const params = inlineSchemaReferences(site.params, schemaOf);
-    const text =
-      failAtCall(name, site, params) ??
-      `return failWith(${name},${site.instancePath},${JSON.stringify(site.schemaPathPrefix)},${JSON.stringify(site.keyword)},${params});`;
-    return { end: site.end, text };
+    const call = site && compactSiteCall(name, site, schemaOf);
+    return site && call !== undefined ? { end: site.end, text: `return ${call};` } : undefined;
   });
   return compacted ?? code;
 }

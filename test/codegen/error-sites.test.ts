@@ -303,6 +303,40 @@ describe("compactErrorSites", () => {
   });
 });
 
+describe("ajv writing compact error sites itself (ajv-error-sites.ts)", () => {
+  /** ajv's own code for `schema` (an ajv not writing compact sites), and its schema literals by name. */
+  function ajvOwnCode(schema: Json) {
+    const ajv = createValidatorAjv();
+    ajv.opts.code.source = true;
+    const source = ajv.compile(schema).source;
+    const schemas = new Map([...(source?.scopeValues.schema ?? [])].map((name) => [name.str, name.value?.ref]));
+    return { code: withoutSourceUrl(source?.validateCode ?? ""), schemaOf: (name: string) => schemas.get(name) };
+  }
+  const envelopes = [...kitchenRegistry.events, ...schemas.events].flatMap((event) =>
+    event.versions.map((version): [string, Json] => [
+      `${event.name} ${version.v}`,
+      compiledSchemaOf(version.envelopeSchema),
+    ]),
+  );
+
+  test.each(envelopes)("%s: the code the post-pass makes of ajv's own", (_title, schema) => {
+    const own = ajvOwnCode(schema);
+    const direct = withoutSourceUrl(createValidatorAjv({ source: true }).compile(schema).source?.validateCode ?? "");
+    expect(direct).toBe(compactErrorSites(own.code, own.schemaOf));
+    // nothing left for the post-pass that ajv could have written itself
+    expect(compactErrorSites(direct, own.schemaOf)).toBe(direct);
+    expect(direct).not.toBe(own.code);
+  });
+
+  test("leaves the sites of other ajv instances, and the sites the post-pass keeps, as ajv writes them", () => {
+    const schema = { type: "object", properties: { a: { type: "string" }, b: { type: "array", uniqueItems: true } } };
+    expect(ajvOwnCode(schema).code).toContain('validate0.errors = [{instancePath:instancePath+"/a"');
+    const direct = createValidatorAjv({ source: true }).compile(schema).source?.validateCode ?? "";
+    expect(direct).toContain('return failAt(validate0,instancePath,"/a","type",{type: "string"});');
+    expect(direct).toContain('keyword:"uniqueItems"');
+  });
+});
+
 describe("expressionEnd", () => {
   test.each([
     ['a+"/x,y"+b, next', 10],
