@@ -24,7 +24,7 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import { _Code, type Code, type Name } from "ajv/dist/compile/codegen/code.js";
 import { type UsedScopeValues, UsedValueState, type ValueScopeName } from "ajv/dist/compile/codegen/scope.js";
 import type { AnyValidateFunction, SourceCode } from "ajv/dist/types/index.js";
-import { CodeBlockWriter, printStructure, StructureKind, VariableDeclarationKind } from "ts-morph";
+import { tsMorph } from "../lint/ts-morph.ts";
 import type { EventDefinition, Registry } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { compiledSchemaOf, createValidatorAjv } from "./ajv.ts";
@@ -151,6 +151,7 @@ function eventVersionsEntry(event: EventDefinition): string {
 }
 
 export function renderValidators(registries: readonly Registry[]): { js: string; dts: string } {
+  const { CodeBlockWriter, printStructure, StructureKind, VariableDeclarationKind } = tsMorph();
   const ajv = createValidatorAjv({ source: true });
   const names = exportNames(registries);
   const envelopes = registries.flatMap((registry) =>
