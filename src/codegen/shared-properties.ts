@@ -65,6 +65,9 @@ function wrapperOf(path: readonly string[], subschema: SchemaNode): JsonSchemaOb
   return path.reduceRight<SchemaNode>((inner, name) => ({ type: "object", properties: { [name]: inner } }), subschema);
 }
 
+/** What stands before an instance path literal that starts a path (see `movedBody`). */
+const INSTANCE_PATH_STARTS = ["instancePath+", "instancePath,", "instancePath,["];
+
 /** ajv's instance path and schema path of the value at `path` (property names from the root). */
 function pathsOf(path: readonly string[]): [instancePath: string, schemaPath: string] {
   return [`/${path.join("/")}`, `#/properties/${path.join("/properties/")}`];
@@ -74,9 +77,11 @@ function pathsOf(path: readonly string[]): [instancePath: string, schemaPath: st
  * The body compiled for a subschema (as JSON) at `from`, as ajv writes it at `to`: the only text
  * depending on where a block is are its error sites' instance paths and schema paths, string
  * literals starting with the value's own (`"/data/plan`, `"#/properties/data/properties/plan`).
- * Undefined, so the caller compiles, when other text could look the same: a body naming its
- * wrapper's schema literal (`schema12.properties…`, a long enum), or a subschema holding such a
- * string itself.
+ * An instance path literal is the start of a path only right after `instancePath` (`instancePath+"…`,
+ * failAt's `instancePath,"…` and `instancePath,["…`); one after an array index (`i0+"/plan"`,
+ * `[…,$2,"/plan"]`) continues a path and stays. Undefined, so the caller compiles, when other text
+ * could look the same: a body naming its wrapper's schema literal (`schema12.properties…`, a long
+ * enum), or a subschema holding such a string itself.
  */
 export function movedBody(
   body: string,
@@ -88,11 +93,11 @@ export function movedBody(
   const [toInstance, toSchema] = pathsOf(to);
   if (/\bschema\d/.test(body) || [fromInstance, toInstance, "#/"].some((text) => json.includes(text))) return undefined;
   let moved = body;
-  for (const [was, now] of [
-    [fromInstance, toInstance],
-    [fromSchema, toSchema],
-  ])
-    for (const end of ['"', "/"]) moved = moved.replaceAll(`"${was}${end}`, `"${now}${end}`);
+  for (const end of ['"', "/"]) {
+    moved = moved.replaceAll(`"${fromSchema}${end}`, `"${toSchema}${end}`);
+    for (const start of INSTANCE_PATH_STARTS)
+      moved = moved.replaceAll(`${start}"${fromInstance}${end}`, `${start}"${toInstance}${end}`);
+  }
   return moved;
 }
 
@@ -130,17 +135,21 @@ export function sharePropertyChecks(
   const functionOfBody = new Map<string, Name>();
   /** The first body compiled for each subschema, by JSON, and where. */
   const compiled = new Map<string, { path: readonly string[]; body: string | undefined }>();
+  // a copy: the wrapper shares no object with an envelope, so no plan below applies inside it
+  const compile = (json: string, path: readonly string[]) =>
+    sharedBody(wrapperOf(path, JSON.parse(json) as SchemaNode), path);
   const bodyOf = (json: string, path: readonly string[]): string | undefined => {
     if (REFERENCES.test(json)) return undefined;
-    const first = compiled.get(json);
+    let first = compiled.get(json);
+    if (first === undefined) {
+      // first compiled at depth 1, the shortest wrapper (each level above costs ajv a subschema), then moved
+      const shortest = path.slice(-1);
+      first = { path: shortest, body: compile(json, shortest) };
+      compiled.set(json, first);
+    }
     // whether a block can be shared does not depend on where it is
-    if (first !== undefined && first.body === undefined) return undefined;
-    const moved = first && movedBody(first.body as string, first.path, path, json);
-    if (moved !== undefined) return moved;
-    // a copy: the wrapper shares no object with an envelope, so no plan below applies inside it
-    const body = sharedBody(wrapperOf(path, JSON.parse(json) as SchemaNode), path);
-    if (first === undefined) compiled.set(json, { path, body });
-    return body;
+    if (first.body === undefined) return undefined;
+    return movedBody(first.body, first.path, path, json) ?? compile(json, path);
   };
   const functionOfKey = new Map<string, Name | undefined>();
   const sharedFunction = (subschema: SchemaNode, path: readonly string[]): Name | undefined => {

@@ -32,7 +32,9 @@ function planned(envelopes: JsonSchemaObject[], refuse: readonly string[] = []) 
       node = node.properties?.[name] as typeof node;
     }
     leaves.push(node);
-    return refuse.includes(path.join("/")) ? undefined : `/* body of ${path.join("/")} */`;
+    return refuse.includes(path.join("/"))
+      ? undefined
+      : `return failAt(validate,instancePath,"/${path.join("/")}","type",{});`;
   });
   const code = ajv.compile(envelopes[0] as JsonSchemaObject).source?.validateCode ?? "";
   return { asked, leaves, bodies, code };
@@ -44,23 +46,29 @@ describe("sharePropertyChecks", () => {
       envelope({ a: text, b: { type: "integer" }, c: text }),
       envelope({ a: text, b: { type: "integer" }, c: text, d: { type: "boolean" } }),
     ]);
-    // `name` repeats too; `data` differs between the envelopes, so its properties are looked at
-    expect(asked).toEqual(["name", "data/a", "data/b"]);
+    // `name` repeats too; `data` differs between the envelopes, so its properties are looked at,
+    // each compiled at depth 1 (the shortest wrapper) and moved where it is
+    expect(asked).toEqual(["name", "a", "b"]);
     expect(leaves).toEqual([{ const: "a/b.c" }, text, { type: "integer" }]);
-    expect(bodies).toEqual(["/* body of name */", "/* body of data/a */", "/* body of data/b */"]);
+    expect(bodies).toEqual(
+      ["/name", "/data/a", "/data/b", "/data/c"].map(
+        (path) => `return failAt(validate,instancePath,"${path}","type",{});`,
+      ),
+    );
     const calls = [...code.matchAll(/!(check\d+)\((data\d*)\.(\w+),validate\d+,instancePath\)/g)].map(
       ([, check, , property]) => `${check} ${property}`,
     );
-    expect(calls).toEqual(["check0 name", "check1 a", "check2 b", "check1 c"]);
+    // `c` is `a` moved: its own body, not a second compile
+    expect(calls).toEqual(["check0 name", "check1 a", "check2 b", "check3 c"]);
     expect(code).not.toContain("minLength");
   });
 
   test("keeps a subschema its compiler refuses inline, and a subschema seen once", () => {
     const { asked, code } = planned(
       [envelope({ a: text, b: { type: "integer" } }), envelope({ a: text, b: { type: "integer" }, once: text })],
-      ["data/b"],
+      ["b"],
     );
-    expect(asked).toEqual(["name", "data/a", "data/b"]);
+    expect(asked).toEqual(["name", "a", "b"]);
     expect(code).toMatch(/if\(data\d+\.b !== undefined\)/);
     expect(code).not.toMatch(/check\d+\(data\d+\.b/);
   });
@@ -71,9 +79,9 @@ describe("sharePropertyChecks", () => {
     const either = { anyOf: [{ type: "object", properties: { a: text } }, { type: "null" }] };
     const { asked } = planned(
       [envelope({ nested, items, either }), envelope({ nested, items, either, extra: text })],
-      ["data/items", "data/either"],
+      ["items", "either"],
     );
-    expect(asked).toEqual(["name", "data/nested", "data/items", "data/either"]);
+    expect(asked).toEqual(["name", "nested", "items", "either"]);
   });
 });
 
@@ -91,13 +99,18 @@ describe("movedBody", () => {
   test.each([
     [
       "instance and schema paths",
-      'failAt(validate,$p,"/data/a","type",{});failWith(validate,$p+"/data/a/x","#/properties/data/properties/a/anyOf/0","type",{});',
-      'failAt(validate,$p,"/data/copy/b","type",{});failWith(validate,$p+"/data/copy/b/x","#/properties/data/properties/copy/properties/b/anyOf/0","type",{});',
+      'failAt(validate,instancePath,"/data/a","type",{});failWith(validate,instancePath+"/data/a/x","#/properties/data/properties/a/anyOf/0","type",{});',
+      'failAt(validate,instancePath,"/data/copy/b","type",{});failWith(validate,instancePath+"/data/copy/b/x","#/properties/data/properties/copy/properties/b/anyOf/0","type",{});',
+    ],
+    [
+      "paths through array items: only their start moves",
+      'failAt(validate,instancePath,["/data/a/",$2,"/data/a"],"type",{});failWith(validate,instancePath+"/data/a/" + i0+"/data/a","#/x","type",{});',
+      'failAt(validate,instancePath,["/data/copy/b/",$2,"/data/a"],"type",{});failWith(validate,instancePath+"/data/copy/b/" + i0+"/data/a","#/x","type",{});',
     ],
     [
       "a path of a longer name, untouched",
-      'failAt(validate,$p,"/data/ab","type",{});',
-      'failAt(validate,$p,"/data/ab","type",{});',
+      'failAt(validate,instancePath,"/data/ab","type",{});',
+      'failAt(validate,instancePath,"/data/ab","type",{});',
     ],
     ["a body naming its wrapper's schema literal", "schema3.properties.data.properties.a.enum", undefined],
   ])("%s", (_title, body, expected) => {
@@ -109,6 +122,6 @@ describe("movedBody", () => {
     ['{"const":"/data/copy/b"}'],
     ['{"pattern":"#/x"}'],
   ])("refuses a subschema holding path-like text: %s", (json) => {
-    expect(movedBody('failAt(validate,$p,"/data/a","const",{});', from, to, json)).toBeUndefined();
+    expect(movedBody('failAt(validate,instancePath,"/data/a","const",{});', from, to, json)).toBeUndefined();
   });
 });
