@@ -171,14 +171,23 @@ export function envelopeJsonSchema(
   };
 }
 
-/** zod writes a recursive root as `$ref: "#"`; inside the envelope the root is `#/properties/data`. */
+/**
+ * zod writes a recursive root as `$ref: "#"`; inside the envelope the root is `#/properties/data`.
+ * Copies only the objects on the way to such a `$ref` (most schemas have none): the rest is shared.
+ */
 function rerootSelfRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(rerootSelfRefs);
   if (typeof node !== "object" || node === null) return node;
-  return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [
-      key,
-      key === "$ref" && value === "#" ? "#/properties/data" : rerootSelfRefs(value),
-    ]),
-  );
+  if (Array.isArray(node)) {
+    const items = node.map(rerootSelfRefs);
+    return items.some((item, index) => item !== node[index]) ? items : node;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(node)) {
+    const rerooted = key === "$ref" && value === "#" ? "#/properties/data" : rerootSelfRefs(value);
+    if (rerooted !== value) {
+      copy ??= { ...node };
+      Object.defineProperty(copy, key, { value: rerooted, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return copy ?? node;
 }

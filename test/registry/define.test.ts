@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
+import { compiledSchemaOf, createValidatorAjv } from "../../src/codegen/ajv.ts";
 import { defineEvent, defineRegistry, fillIdTemplate, RegistryError } from "../../src/index.ts";
 import { compareVersions, versionStyle } from "../../src/registry/versions.ts";
 
@@ -224,6 +225,34 @@ describe("valid declarations", () => {
     expect(envelope.properties.name).toEqual({ const: "a/b.c" });
     expect(envelope.properties.v).toEqual({ const: "2024-01-15.1" });
     expect(envelope.required).toEqual(["name", "data"]);
+  });
+
+  test("a recursive data root refers to the envelope's data, in the envelope only", () => {
+    const node: z.ZodType = z.object({
+      label: z.string(),
+      get children() {
+        return z.array(node).optional();
+      },
+    });
+    const event = defineEvent({ name: "a/tree.grown", data: node as z.ZodObject });
+    const version = event.versions[0];
+    const children = (schema: unknown) =>
+      (schema as { properties: { children: { items: unknown } } }).properties.children.items;
+    expect(children(version?.dataSchema)).toEqual({ $ref: "#" });
+    const envelope = version?.envelopeSchema as { properties: { data: unknown } };
+    expect(children(envelope.properties.data)).toEqual({ $ref: "#/properties/data" });
+    // the envelope validates a tree as the data schema does
+    const validate = createValidatorAjv().compile(compiledSchemaOf(version?.envelopeSchema ?? {}));
+    const tree = { label: "a", children: [{ label: "b", children: [{ label: "c" }] }] };
+    expect(validate({ name: "a/tree.grown", data: tree })).toBe(true);
+    expect(validate({ name: "a/tree.grown", data: { label: "a", children: [{ children: [] }] } })).toBe(false);
+  });
+
+  test("a property named __proto__ is copied as a property", () => {
+    const schema = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"}}}');
+    const copy = compiledSchemaOf(schema) as { properties: object };
+    expect(Object.keys(copy.properties)).toEqual(["__proto__"]);
+    expect(Object.getPrototypeOf(copy.properties)).toBe(Object.prototype);
   });
 
   test("id templates fill from nested fields", () => {
