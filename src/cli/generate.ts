@@ -7,7 +7,13 @@
  */
 import path from "node:path";
 import type { Command } from "commander";
-import { type GenerateTarget, generateFingerprint, recordedUpToDate, recordUpToDate } from "../codegen/fingerprint.ts";
+import {
+  fileHashes,
+  type GenerateTarget,
+  generateFingerprint,
+  recordedUpToDate,
+  recordUpToDate,
+} from "../codegen/fingerprint.ts";
 import type { FileSink, GeneratedFiles } from "../codegen/generate.ts";
 import type { Registry } from "../registry/define.ts";
 import { catalogLinksFromScan } from "./catalog.ts";
@@ -79,7 +85,7 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
     ...stale.extra.map((file) => `  not generated: ${shown}/${file}`),
   ];
   if (lines.length === 0) {
-    await recordUpToDate(target, fingerprint, registry.events.length, files);
+    await recordUpToDate(target, fingerprint, registry.events.length, fileHashes(files));
     io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
     return 0;
   }
@@ -106,12 +112,12 @@ async function writeOutput(io: CommandIO, target: Target): Promise<number> {
     const stale = await staleFiles(out, files);
     if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
       await writer.discard();
-      await recordUpToDate(target, fingerprint, registry.events.length, files);
+      await recordUpToDate(target, fingerprint, registry.events.length, fileHashes(files));
       io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
       return 0;
     }
-    await writer.commit();
-    await recordUpToDate(target, fingerprint, registry.events.length, files);
+    // the writer hashed each file as it wrote it
+    await recordUpToDate(target, fingerprint, registry.events.length, await writer.commit());
     io.out(`wrote ${files.size} files to ${shown}/ (${registry.events.length} events)`);
     return 0;
   } catch (error) {

@@ -25,14 +25,21 @@ export interface GenerateTarget {
   sources: readonly string[];
 }
 
+/** Relative path -> sha256 of each file in the output folder. */
+export type FileHashes = Record<string, string>;
+
 interface CacheEntry {
   fingerprint: string;
   events: number;
-  /** Relative path -> sha256 of each file in the output folder. */
-  files: Record<string, string>;
+  files: FileHashes;
 }
 
 const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
+
+/** The sha256 of each planned file (the output writer computes the same as it writes). */
+export function fileHashes(files: ReadonlyMap<string, string>): FileHashes {
+  return Object.fromEntries([...files].map(([name, content]) => [name, sha256(content)]));
+}
 
 /** `import ... from "x"`, `export ... from "x"`, `import "x"`, `import("x")`, `require("x")`. */
 const SPECIFIERS =
@@ -129,10 +136,10 @@ export async function generateFingerprint(target: GenerateTarget, cwd = process.
   return sha256([settings, await ownCode(), ...closure].join("\n"));
 }
 
-async function outputHashes(outDir: string): Promise<Record<string, string> | undefined> {
+async function outputHashes(outDir: string): Promise<FileHashes | undefined> {
   if (!existsSync(outDir)) return undefined;
   const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
-  const hashes: Record<string, string> = {};
+  const hashes: FileHashes = {};
   for (const entry of entries.filter((each) => each.isFile())) {
     const file = path.join(entry.parentPath, entry.name);
     hashes[path.relative(outDir, file).split(path.sep).join("/")] = sha256(await readFile(file));
@@ -150,7 +157,7 @@ function cacheFile(outDir: string, cwd: string): string | undefined {
   }
 }
 
-function sameHashes(a: Record<string, string>, b: Record<string, string>): boolean {
+function sameHashes(a: FileHashes, b: FileHashes): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
@@ -175,26 +182,23 @@ export async function recordedUpToDate(
 }
 
 /**
- * Records that the output folder holds exactly `files` (just written, or just compared equal) for
- * the inputs as they were at `fingerprint` (taken before the registry was loaded, so an edit made
- * meanwhile only costs a full check next time). The hashes come from `files` in memory, not from
- * reading the folder back. Best effort: a cache that cannot be written leaves the full check in place.
+ * Records that the output folder holds exactly the files of `hashes` (just written, or just
+ * compared equal) for the inputs as they were at `fingerprint` (taken before the registry was
+ * loaded, so an edit made meanwhile only costs a full check next time). The hashes come from the
+ * files in memory (`fileHashes`, or the output writer), not from reading the folder back. Best
+ * effort: a cache that cannot be written leaves the full check in place.
  */
 export async function recordUpToDate(
   target: GenerateTarget,
   fingerprint: string | undefined,
   events: number,
-  files: ReadonlyMap<string, string>,
+  hashes: FileHashes,
   cwd = process.cwd(),
 ): Promise<void> {
   const outDir = path.resolve(cwd, target.out);
   const file = cacheFile(outDir, cwd);
   if (fingerprint === undefined || file === undefined) return;
-  const entry: CacheEntry = {
-    fingerprint,
-    events,
-    files: Object.fromEntries([...files].map(([name, content]) => [name, sha256(content)])),
-  };
+  const entry: CacheEntry = { fingerprint, events, files: hashes };
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });

@@ -12,6 +12,7 @@ import { systemRegistry } from "../registry/system.ts";
 import type { CatalogLinks } from "./catalog/links.ts";
 import { renderCatalog } from "./catalog/render.ts";
 import { renderClient } from "./client.ts";
+import type { FileHashes } from "./fingerprint.ts";
 import { renderValidators } from "./validators.ts";
 
 /** Relative path (with `/`) -> file content. Order does not matter; content is deterministic. */
@@ -105,18 +106,21 @@ export async function findStaleFiles(outDir: string, files: GeneratedFiles): Pro
 
 /**
  * The worker behind `openOutputWriter`, as plain CommonJS so it runs the same from source and from
- * dist/: writes each batch into the temp folder (one mkdir per folder, then synchronous writes), and
- * answers the final `null` with the first failure, or null.
+ * dist/: writes each batch into the temp folder (one mkdir per folder, then synchronous writes),
+ * hashing each file as fingerprint.ts does, and answers the final `null` with the first failure, or
+ * the hashes.
  */
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
 const { mkdirSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 const folders = new Set();
+const hashes = {};
 let failure = null;
 parentPort.on("message", (batch) => {
   if (batch === null) {
-    parentPort.postMessage(failure);
+    parentPort.postMessage({ failure, hashes });
     parentPort.close();
     return;
   }
@@ -130,6 +134,7 @@ parentPort.on("message", (batch) => {
         folders.add(folder);
       }
       writeFileSync(target, content);
+      hashes[file] = createHash("sha256").update(content).digest("hex");
     }
   } catch (error) {
     failure = { message: error.message, code: error.code };
@@ -140,8 +145,8 @@ parentPort.on("message", (batch) => {
 export interface OutputWriter {
   /** Queues files for the temp folder; they are written while the caller goes on computing. */
   add(files: GeneratedFiles): void;
-  /** Waits for every queued file, then swaps the temp folder in for `outDir`. */
-  commit(): Promise<void>;
+  /** Waits for every queued file, then swaps the temp folder in for `outDir`; the sha256 of each file written. */
+  commit(): Promise<FileHashes>;
   /** Drops the temp folder; `outDir` stays as it was. */
   discard(): Promise<void>;
 }
@@ -156,11 +161,13 @@ export function openOutputWriter(outDir: string): OutputWriter {
   const target = path.resolve(outDir);
   const temp = path.join(path.dirname(target), `.evreg-tmp-${path.basename(target)}-${process.pid}-${Date.now()}`);
   const worker = new Worker(WRITER_SOURCE, { eval: true, workerData: { temp } });
-  const finished = new Promise<{ message: string; code?: string } | null>((resolve, reject) => {
-    worker.once("message", resolve);
-    worker.once("error", reject);
-    worker.once("exit", () => reject(new Error("evreg: the output writer stopped before finishing")));
-  });
+  const finished = new Promise<{ failure: { message: string; code?: string } | null; hashes: FileHashes }>(
+    (resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", () => reject(new Error("evreg: the output writer stopped before finishing")));
+    },
+  );
   // a discarded writer's outcome is not awaited
   finished.catch(() => {});
   const drop = async () => {
@@ -175,7 +182,7 @@ export function openOutputWriter(outDir: string): OutputWriter {
       const backup = `${temp}-old`;
       try {
         worker.postMessage(null);
-        const failure = await finished;
+        const { failure, hashes } = await finished;
         if (failure) throw Object.assign(new Error(failure.message), failure.code ? { code: failure.code } : {});
         const hadOutput = await rename(target, backup).then(
           () => true,
@@ -191,6 +198,7 @@ export function openOutputWriter(outDir: string): OutputWriter {
           throw error;
         }
         await rm(backup, { recursive: true, force: true });
+        return hashes;
       } finally {
         await drop();
       }

@@ -8,7 +8,7 @@ import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { generateFingerprint, recordedUpToDate, recordUpToDate } from "../../src/codegen/fingerprint.ts";
+import { fileHashes, generateFingerprint, recordedUpToDate, recordUpToDate } from "../../src/codegen/fingerprint.ts";
 import { repoRoot, tempDir } from "../support/temp.ts";
 
 const run = promisify(execFile);
@@ -116,7 +116,7 @@ describe("recordedUpToDate", () => {
       "schemas/index.ts": "export default {};\n",
       ...Object.fromEntries([...output].map(([file, content]) => [`generated/${file}`, content])),
     });
-    await recordUpToDate(target, await generateFingerprint(target, dir), 3, output, dir);
+    await recordUpToDate(target, await generateFingerprint(target, dir), 3, fileHashes(output), dir);
     return dir;
   }
 

@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, test } from "vitest";
 import { catalogLinksFromScan } from "../../src/cli/catalog.ts";
+import { fileHashes } from "../../src/codegen/fingerprint.ts";
 import {
   findStaleFiles,
   openOutputWriter,
@@ -93,6 +95,24 @@ describe("writeGeneratedFiles", () => {
     ).rejects.toThrow(/EEXIST|ENOTDIR/);
     expect(await readFile(path.join(out, "keep.txt"), "utf8")).toBe("previous");
     expect(await readdir(path.dirname(out))).toEqual(["generated"]);
+  });
+
+  test("commit answers the sha256 of each file written, as fileHashes computes it", async () => {
+    const out = path.join(await tempDir("gen"), "generated");
+    const files = new Map([
+      ["a.txt", "first"],
+      ["nested/b.txt", "ünïcode ✓"],
+    ]);
+    const writer = openOutputWriter(out);
+    writer.add(new Map([...files].slice(0, 1)));
+    writer.add(new Map([...files].slice(1)));
+    const hashes = await writer.commit();
+    expect(hashes).toEqual(fileHashes(files));
+    expect(hashes["nested/b.txt"]).toBe(
+      createHash("sha256")
+        .update(await readFile(path.join(out, "nested/b.txt")))
+        .digest("hex"),
+    );
   });
 
   test("a discarded writer leaves the output and no temp folder behind", async () => {
