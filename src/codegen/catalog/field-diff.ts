@@ -83,12 +83,16 @@ function allowedValues(row: FieldRow): unknown[] | undefined {
 /** The changes to one field present in both versions. */
 function fieldChanges(older: FieldRow, newer: FieldRow): FieldChange[] {
   const changes: FieldChange[] = [];
-  const push = (effect: Effect, detail: string) => {
-    if (effect !== "none") changes.push({ kind: "changed", path: newer.path, detail, ...EFFECTS[effect] });
+  // the detail is written only for a change (most fields do not change between versions)
+  const push = (effect: Effect, detail: () => string) => {
+    if (effect !== "none") changes.push({ kind: "changed", path: newer.path, detail: detail(), ...EFFECTS[effect] });
   };
-  push(setEffect(older.types, newer.types, typeCovers), `type ${older.types.join(" | ")} → ${newer.types.join(" | ")}`);
+  push(
+    setEffect(older.types, newer.types, typeCovers),
+    () => `type ${older.types.join(" | ")} → ${newer.types.join(" | ")}`,
+  );
   if (older.required !== newer.required) {
-    push(newer.required ? "narrowed" : "widened", newer.required ? "became required" : "became optional");
+    push(newer.required ? "narrowed" : "widened", () => (newer.required ? "became required" : "became optional"));
   }
   const oldValues = allowedValues(older);
   const newValues = allowedValues(newer);
@@ -101,7 +105,8 @@ function fieldChanges(older: FieldRow, newer: FieldRow): FieldChange[] {
           : "narrowed";
     push(
       effect,
-      `allowed values ${oldValues ? oldValues.map(show).join(", ") : "any"} → ${newValues ? newValues.map(show).join(", ") : "any"}`,
+      () =>
+        `allowed values ${oldValues ? oldValues.map(show).join(", ") : "any"} → ${newValues ? newValues.map(show).join(", ") : "any"}`,
     );
   }
   for (const keyword of [...LOWER_BOUNDS, ...UPPER_BOUNDS, ...EXACT]) {
@@ -115,10 +120,12 @@ function fieldChanges(older: FieldRow, newer: FieldRow): FieldChange[] {
           ? "widened"
           : "both"
       : boundEffect(keyword, before, after);
-    push(effect, `${keyword} ${show(before)} → ${show(after)}`);
+    push(effect, () => `${keyword} ${show(before)} → ${show(after)}`);
   }
   if (older.closed !== undefined && newer.closed !== undefined && older.closed !== newer.closed) {
-    push(newer.closed ? "narrowed" : "widened", newer.closed ? "now rejects unknown keys" : "now accepts unknown keys");
+    push(newer.closed ? "narrowed" : "widened", () =>
+      newer.closed ? "now rejects unknown keys" : "now accepts unknown keys",
+    );
   }
   return changes;
 }
