@@ -551,6 +551,48 @@ export function withoutDeadCode(code: string): string {
   return cleaned ?? code;
 }
 
+/** ajv's opening of a validate function, parameters as every caller passes them. */
+const FRAME_HEAD =
+  /^function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{/;
+const FRAME_PROLOGUE = "let vErrors = null;let errors = 0;";
+/** A name used other than as a property (`.errors` is the function's own). */
+const usesName = (code: string, names: string) => new RegExp(`(?<![.\\w$])(?:${names})(?![\\w$])`).test(code);
+
+/**
+ * ajv's frame of one validate function, without what nothing reads, and its own name written once
+ * (a fifth of a validator's bytes went to these; the module is parsed at every start-up):
+ * - `parentData, parentDataProperty, rootData=data` leave the parameters when the body names none
+ *   of them (they are passed on to `$ref` calls);
+ * - `let vErrors = null;let errors = 0;` goes, and the closing `validate12.errors = vErrors;return
+ *   errors === 0;` becomes `validate12.errors = null;return true;`, when nothing else names `errors`
+ *   or `vErrors` (their counting is gone, see `withoutErrorCounting`: every failure has returned);
+ * - the function's own name, at each failure site and call (`failAt(validate12,…`), becomes `$v`,
+ *   declared once (`const $v=validate12;`; ajv's names never start with `$`).
+ * Names in string literals are left alone; a frame not written as ajv writes it is returned whole.
+ * Run after shareRepeatedBlocks, which reads the function's name in the blocks it shares.
+ */
+export function withShortFrame(code: string): string {
+  const head = FRAME_HEAD.exec(code);
+  if (!head) return code;
+  const name = head[1] as string;
+  let body = code.slice(head[0].length);
+  let params = head[0];
+  if (!usesName(body, "parentData|parentDataProperty|rootData"))
+    params = params.replace(", parentData, parentDataProperty, rootData=data", "");
+  const epilogue = `${name}.errors = vErrors;return errors === 0;}`;
+  if (body.startsWith(FRAME_PROLOGUE) && body.endsWith(epilogue)) {
+    const inner = body.slice(FRAME_PROLOGUE.length, -epilogue.length);
+    if (!usesName(inner, "errors|vErrors")) body = `${inner}${name}.errors = null;return true;}`;
+  }
+  let renamed = false;
+  const short = rewriteAt(body, /validate\d+(?![\w$])/, (at, [text]) => {
+    if (text !== name || /[.\w$]/.test(body[at - 1] ?? " ")) return undefined;
+    renamed = true;
+    return { end: at + text.length, text: "$v" };
+  });
+  return short !== undefined && renamed ? `${params}const $v=${name};${short}` : `${params}${body}`;
+}
+
 /** The first character before `at` (or from `at` on, forwards) that is not whitespace. */
 function significantChar(code: string, at: number, step: -1 | 1): string {
   let index = at;

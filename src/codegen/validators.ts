@@ -35,6 +35,7 @@ import {
   withoutDeadCode,
   withoutErrorCounting,
   withoutSourceUrl,
+  withShortFrame,
   withShortInstancePath,
 } from "./error-sites.ts";
 import { type FunctionCode, propertyBlockBody, shareRepeatedBlocks } from "./shared-blocks.ts";
@@ -134,7 +135,8 @@ function standaloneModule(ajv: Ajv2020, exports: readonly [exportName: string, s
   }
   const shared = shareRepeatedBlocks(functions, known);
   return withShortInstancePath(
-    parts.map((part) => (typeof part === "number" ? shared.functions[part] : part)).join("") + shared.shared,
+    parts.map((part) => (typeof part === "number" ? withShortFrame(shared.functions[part] as string) : part)).join("") +
+      shared.shared,
   );
 }
 

@@ -17,6 +17,7 @@ import {
   expressionEnd,
   withoutErrorCounting,
   withoutSourceUrl,
+  withShortFrame,
   withShortInstancePath,
 } from "../../src/codegen/error-sites.ts";
 import { shareRepeatedBlocks } from "../../src/codegen/shared-blocks.ts";
@@ -370,6 +371,48 @@ describe("withoutErrorCounting", () => {
     const code =
       "function validate0(data){let vErrors = null;let errors = 0;var valid0 = true;if(data){valid0 = false;}if(valid0){}return errors === 0;}";
     expect(withoutErrorCounting(code)).toContain("if(valid0){");
+  });
+});
+
+describe("withShortFrame", () => {
+  const head = 'function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){';
+  const constant = `${head}let vErrors = null;let errors = 0;if(typeof data !== "string"){return failWith(validate3,instancePath,"#","type",{type: "string"});}if(data === "validate3"){}validate3.errors = vErrors;return errors === 0;}`;
+  test.each([
+    [
+      "drops unread parameters and bookkeeping, and names the function once",
+      constant,
+      'function validate3(data, {instancePath=""}={}){const $v=validate3;if(typeof data !== "string"){return failWith($v,instancePath,"#","type",{type: "string"});}if(data === "validate3"){}$v.errors = null;return true;}',
+    ],
+    [
+      "keeps the parameters a $ref call passes on",
+      `${head}let vErrors = null;let errors = 0;if(!validate9(data, {instancePath,parentData,parentDataProperty,rootData})){return false;}validate3.errors = vErrors;return errors === 0;}`,
+      `${head}const $v=validate3;if(!validate9(data, {instancePath,parentData,parentDataProperty,rootData})){return false;}$v.errors = null;return true;}`,
+    ],
+    [
+      "keeps the bookkeeping of a function that counts errors",
+      `${head}let vErrors = null;let errors = 0;errors++;validate3.errors = vErrors;return errors === 0;}`,
+      'function validate3(data, {instancePath=""}={}){const $v=validate3;let vErrors = null;let errors = 0;errors++;$v.errors = vErrors;return errors === 0;}',
+    ],
+    ["leaves a frame ajv did not write", "function other(data){return true;}", "function other(data){return true;}"],
+  ])("%s", (_title, code, want) => {
+    expect(withShortFrame(code)).toBe(want);
+  });
+
+  test("the shortened function answers and reports as before", () => {
+    const run = (code: string) =>
+      new Function(
+        "failWith",
+        `${code.replace(/^function (validate\d+)/, "const validate3 = function $1")};return validate3;`,
+      )((validate: { errors: unknown }, instancePath: string, schemaPath: string, keyword: string, params: unknown) => {
+        validate.errors = [{ instancePath, schemaPath: `${schemaPath}/${keyword}`, keyword, params }];
+        return false;
+      }) as ((data: unknown) => boolean) & { errors: unknown };
+    const before = run(constant);
+    const after = run(withShortFrame(constant));
+    for (const data of ["x", 1, "validate3"]) {
+      expect(after(data)).toBe(before(data));
+      expect(after.errors).toEqual(before.errors);
+    }
   });
 });
 
