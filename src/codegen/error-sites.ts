@@ -53,7 +53,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
 const SCHEMA_PATH_OF_SOURCE = `function schemaPathOf(template) {
 let path = "#";
 for (const segment of template.split("/").slice(1))
-path += segment === "\u0000" ? "/items" : "/properties/" + encodeURIComponent(segment);
+path += segment === "\\u0000" ? "/items" : "/properties/" + encodeURIComponent(segment);
 return path;
 }`;
 const INDEX = "\u0000";
