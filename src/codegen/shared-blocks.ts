@@ -8,9 +8,11 @@
  * appears in many validate functions, differing only in the numbers ajv gave its local names and in
  * the name of the validate function. Each block that appears at least twice becomes one function
  *
- *   function check4($0, validate, instancePath){if($0 === undefined)return true;…return true;}
+ *   function check4($0,$v,instancePath){if($0 === undefined)return true;…return true;}
  *
- * (locals renamed `$0`, `$1`… in order of appearance), and each occurrence becomes
+ * (locals renamed `$0`, `$1`… in order of appearance, the validate function whose `errors` a
+ * failure sets `$v`, as error-sites.ts `withShortFrame` names it in the function itself), and each
+ * occurrence becomes
  * `if(!check4(data1.plan,validate7,instancePath))return false;`. `checkN` is short (a validator
  * calls a dozen) and no name ajv writes: its names are a prefix from a fixed list (`data`,
  * `valid`, `schema`…) and a number.
@@ -132,7 +134,7 @@ function blockAt(
   for (let i = first; i < last; i++) {
     const { at: from, name, kind } = names[i] as Name;
     if (kind !== "local") continue;
-    let text = "validate";
+    let text = "$v";
     if (name !== validateName) {
       if (!declared.has(name)) return undefined;
       text = renamed.get(name) ?? `$${renamed.size}`;
@@ -223,10 +225,7 @@ export function shareRepeatedBlocks(
     return out + code.slice(copied);
   });
   const shared = [...names]
-    .map(
-      ([body, name]) =>
-        `function ${name}($0, validate, instancePath){if($0 === undefined)return true;${body}return true;}`,
-    )
+    .map(([body, name]) => `function ${name}($0,$v,instancePath){if($0 === undefined)return true;${body}return true;}`)
     .join("");
   return { functions: rewritten, shared };
 }

@@ -472,7 +472,7 @@ describe("shareRepeatedBlocks", () => {
   test("shares a block repeated in two functions, whatever ajv numbered its locals", () => {
     const { functions, shared } = shareRepeatedBlocks([fn(1, plan(2, 1)), fn(3, plan(7, 3))]);
     expect(shared).toBe(
-      'function check0($0, validate, instancePath){if($0 === undefined)return true;if(typeof $0 !== "string"){return failAt(validate,instancePath,"/plan","type",{type: "string"});}return true;}',
+      'function check0($0,$v,instancePath){if($0 === undefined)return true;if(typeof $0 !== "string"){return failAt($v,instancePath,"/plan","type",{type: "string"});}return true;}',
     );
     expect(functions[0]).toContain(
       "let data1 = data;if(!check0(data1.plan,validate1,instancePath))return false;validate1",
