@@ -9,15 +9,18 @@
  * by post-passes over ajv's deterministic output, each leaving verdicts and error objects exactly
  * as ajv's (test/codegen/error-sites.test.ts compares them with plain ajv on generated corpora):
  * - error-sites.ts: each failure site calls one shared error builder instead of writing its error
- *   object literal (half of ajv's bytes); schema literals kept only for those literals go; ajv's
- *   error counting and `valid` flags go from functions where they are constant (no anyOf, oneOf,
+ *   object literal (half of ajv's bytes; ajv writes the call itself, see ajv-error-sites.ts, and the
+ *   pass rewrites any literal left); schema literals kept only for those literals go; ajv's error
+ *   counting and `valid` flags go from functions where they are constant (no anyOf, oneOf,
  *   propertyNames or $ref); what ajv's (switched off, quadratic) optimiser removed goes too.
  * - shared-blocks.ts: a property check still repeated across validators (subschemas that differ
  *   only in what ajv does not check, such as `description`) becomes one function all of them call.
+ * - error-sites.ts `withShortFrame`: each validate function without the parameters and bookkeeping
+ *   nothing reads, its own name written once (`$v`).
  * - error-sites.ts `withShortInstancePath`: the `instancePath` variable, passed to every check and
  *   error site, is renamed `$p` in the whole module (object keys stay).
- * Measured on the 1,000-event synthetic registry (1,980 validators): naive standalone 14.7 KB per
- * validator, these passes 3.4 KB; importing the module is parse-bound, so it follows the size.
+ * Measured on the 1,000-event synthetic registry (1,985 validators): naive standalone 19 KB per
+ * validator, these passes 3.1 KB; importing the module is parse-bound, so it follows the size.
  */
 
 import type { Ajv2020 } from "ajv/dist/2020.js";
