@@ -39,6 +39,12 @@ interface ErrorsModule {
   keywordError: KeywordErrorDefinition;
 }
 
+/**
+ * The validate function's parameter ajv names `instancePath` (its `names.instancePath`, a default
+ * export that jiti and Node's own loader unwrap differently, so it is named again here).
+ */
+export const INSTANCE_PATH = new Name("instancePath");
+
 /** The ajv instances whose error sites are written compact. */
 const compacting = new WeakSet<object>();
 let installed = false;
@@ -49,7 +55,7 @@ function errorInstancePath(cxt: KeywordErrorCxt, errorPaths: ErrorPaths): Code {
   const path = errorPaths.instancePath
     ? str`${errorPath}${getErrorPath(errorPaths.instancePath, Type.Str)}`
     : errorPath;
-  return strConcat(new Name("instancePath"), path);
+  return strConcat(INSTANCE_PATH, path);
 }
 
 /** The schema literals `code` names (`schema12`), by name: what their values are. */

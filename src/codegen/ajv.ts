@@ -36,7 +36,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { z } from "zod";
-import type { JsonSchemaObject } from "../registry/json-schema.ts";
+import { type JsonSchemaObject, setOwn } from "../registry/json-schema.ts";
 import { writeCompactErrorSites } from "./ajv-error-sites.ts";
 
 export type { ErrorObject, ValidateFunction } from "ajv";
@@ -121,10 +121,7 @@ function oneRegexPerString(node: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(source)) {
     if (key === drop) continue;
-    const value = oneRegexPerString(source[key]);
-    if (key === "__proto__")
-      Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
-    else copy[key] = value;
+    setOwn(copy, key, oneRegexPerString(source[key]));
   }
   return copy;
 }

@@ -36,11 +36,9 @@ import type { KeywordCxt } from "ajv/dist/compile/validate/index.js";
 import type { CodeKeywordDefinition } from "ajv/dist/types/index.js";
 import { allSchemaProperties, propertyInData } from "ajv/dist/vocabularies/code.js";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
+import { INSTANCE_PATH } from "./ajv-error-sites.ts";
 
 type SchemaNode = Record<string, unknown>;
-
-/** The validate function's parameter ajv names `instancePath` (its `names.instancePath`). */
-const INSTANCE_PATH = new Name("instancePath");
 
 /** A property name ajv writes as `data.name`, the only form shared-blocks.ts reads. */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

@@ -171,6 +171,13 @@ export function envelopeJsonSchema(
   };
 }
 
+/** `target[key] = value` as an own property, also for a key named `__proto__` (a property name in a schema). */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__")
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /**
  * zod writes a recursive root as `$ref: "#"`; inside the envelope the root is `#/properties/data`.
  * Copies only the objects on the way to such a `$ref` (most schemas have none): the rest is shared.
@@ -186,7 +193,7 @@ function rerootSelfRefs(node: unknown): unknown {
     const rerooted = key === "$ref" && value === "#" ? "#/properties/data" : rerootSelfRefs(value);
     if (rerooted !== value) {
       copy ??= { ...node };
-      Object.defineProperty(copy, key, { value: rerooted, enumerable: true, writable: true, configurable: true });
+      setOwn(copy, key, rerooted);
     }
   }
   return copy ?? node;
