@@ -106,15 +106,26 @@ export async function findStaleFiles(outDir: string, files: GeneratedFiles): Pro
 
 /**
  * The worker behind `openOutputWriter`, as plain CommonJS so it runs the same from source and from
- * dist/: writes each batch into the temp folder (one mkdir per folder, then synchronous writes),
- * hashing each file as fingerprint.ts does, and answers the final `null` with the first failure, or
- * the hashes.
+ * dist/. Each batch comes as one transferred buffer of UTF-8 bytes and an index of
+ * `[file, start, end]`: nothing is copied or decoded on the way. It writes each file into the temp
+ * folder (one mkdir per folder, then synchronous writes), hashing its bytes as fingerprint.ts
+ * hashes the text, and answers the final `null` with the first failure, or the hashes.
+ *
+ * Writing competes with the main thread for the CPU, and the command waits on the main thread, not
+ * on the writes: the worker first lowers its own priority to the lowest (Linux gives each thread its
+ * own nice value; elsewhere, or when refused, it keeps the default). Measured at 1,000 events on
+ * two cores, six paired cold runs: 0.2 s off `evreg generate` for the priority, about 0.1 s more
+ * (and 13,000 fewer page faults) for the transfer.
  */
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
-const { mkdirSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readlinkSync, writeFileSync } = require("node:fs");
+const { setPriority } = require("node:os");
 const path = require("node:path");
+try {
+  setPriority(Number(path.basename(readlinkSync("/proc/thread-self"))), 19);
+} catch {}
 const folders = new Set();
 const hashes = {};
 let failure = null;
@@ -126,13 +137,14 @@ parentPort.on("message", (batch) => {
   }
   if (failure) return;
   try {
-    for (const [file, content] of batch) {
+    for (const [file, start, end] of batch.index) {
       const target = path.join(workerData.temp, file);
       const folder = path.dirname(target);
       if (!folders.has(folder)) {
         mkdirSync(folder, { recursive: true });
         folders.add(folder);
       }
+      const content = new Uint8Array(batch.bytes, start, end - start);
       writeFileSync(target, content);
       hashes[file] = createHash("sha256").update(content).digest("hex");
     }
@@ -141,6 +153,25 @@ parentPort.on("message", (batch) => {
   }
 });
 `;
+
+/** A batch as the writer takes it: every file's UTF-8 in one buffer, to transfer rather than copy. */
+interface WriterBatch {
+  index: [file: string, start: number, end: number][];
+  bytes: ArrayBuffer;
+}
+
+function encodeBatch(files: GeneratedFiles): WriterBatch {
+  let size = 0;
+  for (const content of files.values()) size += Buffer.byteLength(content);
+  const bytes = Buffer.allocUnsafeSlow(size);
+  let offset = 0;
+  const index = [...files].map(([file, content]): [string, number, number] => {
+    const start = offset;
+    offset += bytes.write(content, offset);
+    return [file, start, offset];
+  });
+  return { index, bytes: bytes.buffer as ArrayBuffer };
+}
 
 export interface OutputWriter {
   /** Queues files for the temp folder; they are written while the caller goes on computing. */
@@ -176,7 +207,8 @@ export function openOutputWriter(outDir: string): OutputWriter {
   };
   return {
     add(files) {
-      worker.postMessage([...files]);
+      const batch = encodeBatch(files);
+      worker.postMessage(batch, [batch.bytes]);
     },
     async commit() {
       const backup = `${temp}-old`;

@@ -115,6 +115,20 @@ describe("writeGeneratedFiles", () => {
     );
   });
 
+  test("a batch goes over as one buffer: each file gets its own bytes, multi-byte text and empty files included", async () => {
+    const out = path.join(await tempDir("gen"), "generated");
+    const files = new Map([
+      ["multi.txt", "€ → 𝄞, then ascii"],
+      ["empty.txt", ""],
+      ["after/ascii.txt", "plain"],
+      ["after/emoji.json", '{"ok":"✓"}\n'],
+    ]);
+    const writer = openOutputWriter(out);
+    writer.add(files);
+    await writer.commit();
+    for (const [file, content] of files) expect(await readFile(path.join(out, file), "utf8")).toBe(content);
+  });
+
   test("a discarded writer leaves the output and no temp folder behind", async () => {
     const out = path.join(await tempDir("gen"), "generated");
     await writeGeneratedFiles(out, new Map([["keep.txt", "previous"]]));
