@@ -72,7 +72,10 @@ async function evreg(cli: string, cwd: string, args: string[], jitiCache: string
   return timeMs(() =>
     run(process.execPath, [cli, ...args], {
       cwd,
-      env: { ...process.env, JITI_FS_CACHE: jitiCache },
+      // jiti reads JITI_FS_CACHE as a boolean only, and keeps its cache in the temp folder when the
+      // module loading it has no node_modules beside it (evreg's dist/): this run's own empty temp
+      // folder is what makes a run cold.
+      env: { ...process.env, TMPDIR: jitiCache },
       maxBuffer: 16 * 1024 * 1024,
     }).catch((error: { stdout: string; stderr: string }) => {
       throw new Error(`bench: evreg ${args.join(" ")} failed:\n${error.stdout}${error.stderr}`.slice(0, 4000));
