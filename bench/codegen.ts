@@ -111,7 +111,7 @@ export async function codegenRows(options: BenchOptions, progress: (title: strin
     // VM can be slowed by a neighbour. The previous run's output is moved aside, not deleted: on ext4
     // without a journal (this machine's disk) the inode allocator steps over every inode freed in
     // the last minute or more, one at a time, so each of the next run's 4,000 new files and folders
-    // paid for the 4,000 just deleted (the writer's kernel time grew from 1.2 s to 2 s over three
+    // paid for the 4,000 just deleted (the command's kernel time grew from 1.2 s to 2 s over three
     // runs). The moved trees go with the project folder, after the timed runs.
     const cold: number[] = [];
     for (let round = 0; round < (options.smoke ? 1 : 3); round++) {
