@@ -29,12 +29,20 @@ export const WATCH_DEBOUNCE_MS = 150;
 
 type Target = GenerateTarget;
 
-/** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
-async function plan(registry: Registry, sources: readonly string[], sink?: FileSink): Promise<GeneratedFiles> {
-  const [{ planOutput }, { scanProject }] = await Promise.all([
+/** Loads the stages that plan the output, and ts-morph, which both the scan and the client use. */
+async function loadPlanner() {
+  const [{ planOutput }, { scanProject }, { tsMorph }] = await Promise.all([
     import("../codegen/generate.ts"),
     import("../lint/scan.ts"),
+    import("../lint/ts-morph.ts"),
   ]);
+  tsMorph();
+  return { planOutput, scanProject };
+}
+
+/** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
+async function plan(registry: Registry, sources: readonly string[], sink?: FileSink): Promise<GeneratedFiles> {
+  const { planOutput, scanProject } = await loadPlanner();
   return planOutput(registry, {
     ...(sources.length > 0 ? { links: catalogLinksFromScan(scanProject([...sources], registry)) } : {}),
     ...(sink ? { sink } : {}),
@@ -57,8 +65,19 @@ async function withProgress<T>(io: CommandIO, line: string, work: () => Promise<
   }
 }
 
+/**
+ * Loads the registry, and the planner before it: when jiti's cache lacks the schema entry, a worker
+ * transpiles the schema files (registry/import-module.ts) while this thread loads the planner.
+ * Measured at 1,000 events on two cores, six paired cold runs: 0.25 s off `evreg generate` (0.34 s
+ * of the main thread's CPU).
+ */
 async function loadWithProgress(io: CommandIO, schemas: string): Promise<Registry> {
-  const { loadRegistry } = await import("../registry/load.ts");
+  const [{ loadRegistry }, { transpileAhead }] = await Promise.all([
+    import("../registry/load.ts"),
+    import("../registry/import-module.ts"),
+  ]);
+  transpileAhead(path.resolve(schemas));
+  await loadPlanner();
   const registry = await withProgress(io, `loading ${shownPath(schemas)}...`, () => loadRegistry(schemas));
   if (registry.events.length >= LARGE_REGISTRY_EVENTS)
     io.err(`generating files for ${registry.events.length} events...`);
@@ -75,8 +94,7 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
     );
     return 0;
   }
-  const fingerprint = await generateFingerprint(target);
-  const registry = await loadWithProgress(io, schemas);
+  const [registry, fingerprint] = await Promise.all([loadWithProgress(io, schemas), generateFingerprint(target)]);
   const files = await plan(registry, sources);
   const stale = await staleFiles(out, files);
   const lines = [
@@ -102,8 +120,7 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
  */
 async function writeOutput(io: CommandIO, target: Target): Promise<number> {
   const { schemas, out, sources } = target;
-  const fingerprint = await generateFingerprint(target);
-  const registry = await loadWithProgress(io, schemas);
+  const [registry, fingerprint] = await Promise.all([loadWithProgress(io, schemas), generateFingerprint(target)]);
   const { openOutputWriter } = await import("../codegen/generate.ts");
   const writer = openOutputWriter(out);
   const shown = shownPath(out);

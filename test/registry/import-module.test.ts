@@ -1,5 +1,9 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { sucraseTransform } from "../../src/registry/import-module.ts";
+import { importModule, sucraseTransform, transpileAhead } from "../../src/registry/import-module.ts";
+import { loadRegistry } from "../../src/registry/load.ts";
+import { tempDir } from "../support/temp.ts";
 
 const schema = `import { z } from "zod";
 import { defineEvent, defineRegistry } from "evreg";
@@ -56,5 +60,80 @@ describe("sucraseTransform", () => {
     expect(sucraseTransform({ ...base, filename: "/app/schemas/index.tsx" })).toBeUndefined();
     expect(sucraseTransform({ ...base, ts: false })).toBeUndefined();
     expect(sucraseTransform({ ...base, interopDefault: false })).toBeUndefined();
+  });
+
+  test("takes the code transpileAhead made only from the very same source", () => {
+    const ahead = { source: schema, code: 'const zod = require("zod");\n' };
+    expect(sucraseTransform({ ...options, source: schema }, ahead)).toBe('const zod = await jitiImport("zod");\n');
+    const edited = sucraseTransform({ ...options, source: `${schema}\n` }, ahead) ?? "";
+    expect(edited).toContain("defineEvent");
+    // the checks that send a file to Babel come first
+    expect(sucraseTransform({ ...options, source: "export = {};\n" }, { ...ahead, source: "export = {};\n" })).toBe(
+      undefined,
+    );
+  });
+});
+
+async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), content);
+  }
+}
+
+const header = 'import { z } from "zod";\nimport { defineEvent, defineRegistry } from "evreg";\n';
+
+describe("transpileAhead", () => {
+  test("transforms the entry and the TypeScript files it imports; jiti's cache then holds them", async () => {
+    const dir = await tempDir("ahead");
+    await writeFiles(dir, {
+      "index.ts": `${header}import { paid } from "./events.js";\nimport { suffix } from "./more";\nimport { prefix } from "./nested";\nimport type { Unused } from "./types.ts";\nconst app: Unused = \`\${prefix}-\${suffix}\`;\nexport default defineRegistry({ app, events: [paid] });\n`,
+      "events.ts": `${header}export const paid = defineEvent({ name: "billing/invoice.paid", data: z.object({ id: z.uuid() }) });\n`,
+      "more.ts": "export const suffix: string = 'more';\n",
+      "nested/index.ts": 'export { prefix } from "../prefix.ts";\n',
+      "prefix.ts": "export const prefix: string = 'nested';\n",
+      "types.ts": "export type Unused = string;\n",
+    });
+    const entry = path.join(dir, "index.ts");
+    const files = await transpileAhead(entry);
+    expect(files?.map((file) => path.relative(dir, file)).sort()).toEqual([
+      "events.ts",
+      "index.ts",
+      "more.ts",
+      "nested/index.ts",
+      "prefix.ts",
+    ]);
+    const registry = (await importModule(entry)) as { app: string; events: { name: string }[] };
+    expect(registry.app).toBe("nested-more");
+    expect(registry.events.map((event) => event.name)).toEqual(["billing/invoice.paid"]);
+    expect(transpileAhead(entry)).toBeUndefined();
+  });
+
+  test("a file edited after the worker read it loads as edited", async () => {
+    const dir = await tempDir("ahead");
+    const entry = path.join(dir, "index.ts");
+    await writeFiles(dir, { "index.ts": `${header}export default defineRegistry({ app: "before", events: [] });\n` });
+    await transpileAhead(entry);
+    await writeFiles(dir, { "index.ts": `${header}export default defineRegistry({ app: "after", events: [] });\n` });
+    expect(((await importModule(entry)) as { app: string }).app).toBe("after");
+  });
+
+  test("errors in files transformed ahead keep their line and column", async () => {
+    const dir = await tempDir("ahead");
+    await writeFiles(dir, {
+      "index.ts": `${header}import type { Shape } from "./shape.ts";\nconst shape: Shape = { app: "a" };\n\n  export const bad = defineEvent({ name: "a/b.c", versions: [{ v: "one", data: z.object({}) }] });\nexport default defineRegistry({ app: shape.app, events: [bad] });\n`,
+      "shape.ts": "export interface Shape { app: string }\n",
+    });
+    const entry = path.join(dir, "index.ts");
+    expect(await transpileAhead(entry)).toHaveLength(1);
+    const error = (await loadRegistry(entry).catch((caught: unknown) => caught)) as {
+      issues: { rule: string; line?: number; column?: number }[];
+    };
+    expect(error.issues[0]?.rule).toBe("registry/version-label");
+    expect([error.issues[0]?.line, error.issues[0]?.column]).toEqual([6, 22]);
+  });
+
+  test("a missing entry starts nothing", () => {
+    expect(transpileAhead("/no/such/schemas/index.ts")).toBeUndefined();
   });
 });
