@@ -411,6 +411,8 @@ export function withoutSourceUrl(code: string): string {
 
 /** One validate function's code with every recognised error site calling `failWith` (see above). */
 export function compactErrorSites(code: string, schemaOf: SchemaOf): string {
+  // ajv writes the compact call itself (ajv-error-sites.ts): most functions have no literal left
+  if (!code.includes(".errors = [{")) return code;
   const compacted = rewriteAt(code, /validate\d+\.errors = \[\{/, (at) => {
     if (/[\w$.]/.test(code[at - 1] ?? " ")) return undefined;
     const name = (/^validate\d+/.exec(code.slice(at, at + 24)) as RegExpExecArray)[0];
@@ -473,36 +475,42 @@ const COUNTING =
  * `if(valid1){`) is constant. This removes it when, and only when, nothing but `let errors = 0;`
  * writes `errors`, no `_errsN` is used outside those forms, and every use of a `validN` is one of
  * the forms ajv writes for it; braces stay balanced (an `if(…){` becomes a plain block `{`). Any
- * other function is returned unchanged (an `else {}` left behind goes in `withoutDeadCode`). Two
- * scans: one reads the uses, one rewrites.
+ * other function is returned unchanged (an `else {}` left behind goes in `withoutDeadCode`). One
+ * scan reads the uses and notes where each form is; the forms are rewritten once the uses are known.
  */
 export function withoutErrorCounting(code: string): string {
   const lone = new Set<string>();
   let counts = false;
+  /** The forms found (groups 1-3, or none), to rewrite once the uses are known. */
+  const forms: [at: number, match: RegExpExecArray][] = [];
   const read = rewriteAt(code, COUNTING, (at, match) => {
     if (at > 0 && /[\w$.]/.test(code[at - 1] as string)) return undefined;
     const name = match[4];
-    if (name === "errors") {
+    if (name === undefined) forms.push([at, match]);
+    else if (name === "errors") {
       const end = at + name.length;
       const before = code.slice(Math.max(0, at - 4), at);
       const after = code.slice(end, end + 4);
       if (/^\s*(?:\+\+|--|[-+*/]?=(?!=))/.test(after) && !(before === "let " && after === " = 0")) counts = true;
-    } else if (name?.startsWith("_errs")) counts = true;
-    else if (name !== undefined) lone.add(name);
+    } else if (name.startsWith("_errs")) counts = true;
+    else lone.add(name);
     return undefined;
   });
   if (read === undefined || counts) return code;
   const constant = (name: string) => !lone.has(name);
-  const simplified = rewriteAt(code, COUNTING, (at, match) => {
-    if ((at > 0 && /[\w$.]/.test(code[at - 1] as string)) || match[4] !== undefined) return undefined;
-    const end = at + match[0].length;
-    const [, set, test, breakUnless] = match;
-    if (set !== undefined) return { end, text: constant(set) ? "" : `var ${set} = true;` };
-    if (test !== undefined) return constant(test) ? { end, text: "{" } : undefined;
-    if (breakUnless !== undefined) return constant(breakUnless) ? { end, text: "" } : undefined;
-    return { end, text: match[0].startsWith("const") ? "" : "{" };
-  });
-  return simplified ?? code;
+  let out = "";
+  let copied = 0;
+  for (const [at, [form, set, test, breakUnless]] of forms) {
+    let text: string | undefined;
+    if (set !== undefined) text = constant(set) ? "" : `var ${set} = true;`;
+    else if (test !== undefined) text = constant(test) ? "{" : undefined;
+    else if (breakUnless !== undefined) text = constant(breakUnless) ? "" : undefined;
+    else text = form.startsWith("const") ? "" : "{";
+    if (text === undefined) continue;
+    out += code.slice(copied, at) + text;
+    copied = at + form.length;
+  }
+  return out + code.slice(copied);
 }
 
 /** The condition of the `if(` at `at` and the index past its `)`, or undefined. */
@@ -527,6 +535,9 @@ function assignsNothing(expression: string): boolean {
   return !/\+\+|--|(?:^|[^=!<>])=(?!=)/.test(outside);
 }
 
+const DEAD_CODE = /const vSchema|\{\}|if\(|\}else \{\}/;
+const DEAD_CODE_BUT_IFS = /const vSchema|\{\}|\}else \{\}/;
+
 /**
  * What ajv's optimiser would have removed (it is off, see ajv.ts): `if(<condition>){}` whose
  * condition assigns nothing, empty blocks `{}` in statement position, `else {}`, and `const vSchemaN = …;`
@@ -536,7 +547,9 @@ export function withoutDeadCode(code: string): string {
   const vSchemaUses = new Map<string, number>();
   for (const [name] of code.matchAll(/\bvSchema\d+\b/g)) vSchemaUses.set(name, (vSchemaUses.get(name) ?? 0) + 1);
   const declaration = /const (vSchema\d+) = schema\d+(?:\.[A-Za-z_$][\w$]*|\[\d+\])*;/y;
-  const cleaned = rewriteAt(code, /const vSchema|\{\}|if\(|\}else \{\}/, (at) => {
+  // an `if(…){}` needs a `){}`: without one, every `if(` is passed over unread
+  const trigger = code.includes("){}") ? DEAD_CODE : DEAD_CODE_BUT_IFS;
+  const cleaned = rewriteAt(code, trigger, (at) => {
     if (code.startsWith("}else {}", at)) return { end: at + 8, text: "}" };
     if (!/[;{}]/.test(code[at - 1] ?? ";")) return undefined;
     declaration.lastIndex = at;
@@ -597,8 +610,14 @@ export function withShortFrame(code: string): string {
 /** The first character before `at` (or from `at` on, forwards) that is not whitespace. */
 function significantChar(code: string, at: number, step: -1 | 1): string {
   let index = at;
-  while (index >= 0 && index < code.length && /\s/.test(code[index] as string)) index += step;
+  while (index >= 0 && index < code.length && isSpace(code.charCodeAt(index), code, index)) index += step;
   return code[index] ?? "";
+}
+
+/** `/\s/` on the character at `index`, its char code `char` (ASCII without a regex). */
+function isSpace(char: number, code: string, index: number): boolean {
+  if (char < 128) return char === 32 || (char >= 9 && char <= 13);
+  return /\s/.test(code[index] as string);
 }
 
 /**
@@ -618,7 +637,9 @@ export function withShortInstancePath(code: string): string {
   const renamed = rewriteAt(code, /instancePath(?![\w$])|[{}()[\]]/, (at, [text]) => {
     if (text === "{") {
       const before = significantChar(code, at - 1, -1);
-      objects.push("(,:=[?".includes(before) || /\breturn\s*$/.test(code.slice(Math.max(0, at - 12), at)));
+      objects.push(
+        "(,:=[?".includes(before) || (before === "n" && /\breturn\s*$/.test(code.slice(Math.max(0, at - 12), at))),
+      );
     } else if (text === "(" || text === "[") objects.push(false);
     else if (text !== "instancePath") {
       if (objects.pop() === undefined) understood = false;
