@@ -78,12 +78,11 @@ export function registerCatalogCommands(program: Command, context: CommandContex
       const io = context.io();
       context.exit(
         await runCommand(io, async () => {
-          const [{ loadRegistry }, { scanProject }, { renderCatalog }, { writeGeneratedFiles }] = await Promise.all([
-            import("../registry/load.ts"),
-            import("../lint/scan.ts"),
-            import("../codegen/catalog/render.ts"),
-            import("../codegen/generate.ts"),
-          ]);
+          // one at a time (see loadPlanner in generate.ts)
+          const { loadRegistry } = await import("../registry/load.ts");
+          const { scanProject } = await import("../lint/scan.ts");
+          const { renderCatalog } = await import("../codegen/catalog/render.ts");
+          const { writeGeneratedFiles } = await import("../codegen/generate.ts");
           const registry = await loadRegistry(context.options().schemas);
           const links = options.src ? catalogLinksFromScan(scanProject(options.src, registry)) : undefined;
           const target = explicitOut(program) ?? path.join(context.options().out, "catalog");
@@ -109,10 +108,8 @@ export function registerCatalogCommands(program: Command, context: CommandContex
       const file = explicitOut(program);
       context.exit(
         await runCommand(io, async () => {
-          const [{ loadRegistry }, { renderAsyncApi }] = await Promise.all([
-            import("../registry/load.ts"),
-            import("../codegen/asyncapi.ts"),
-          ]);
+          const { loadRegistry } = await import("../registry/load.ts");
+          const { renderAsyncApi } = await import("../codegen/asyncapi.ts");
           const registry = await loadRegistry(context.options().schemas);
           const text = `${JSON.stringify(renderAsyncApi(registry), null, 2)}\n`;
           if (file === undefined) {

@@ -9,8 +9,8 @@ import { buildLockfile, LOCKFILE_NAME, type Lockfile, parseLockfile, serializeLo
 import { checkRegistry } from "../compat/registry-check.ts";
 import { checkCompatibility, isCompatibilityMode } from "../compat/verdict.ts";
 import { CompatibilityError, type Issue } from "../errors.ts";
-import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/define.ts";
 import { loadRegistry } from "../registry/load.ts";
+import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/versions.ts";
 import { type CommandIO, printIssues, runCommand } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 

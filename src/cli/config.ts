@@ -8,11 +8,11 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { closest, distance } from "fastest-levenshtein";
-import { z } from "zod";
+import type { z } from "zod";
 import { EvregError, type Issue } from "../errors.ts";
 import { LINT_RULES, type LintRule, RULE_SETTINGS, type RuleSetting } from "../lint/config.ts";
 import { FORMATS, type Format } from "../lint/reporters.ts";
-import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/define.ts";
+import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/versions.ts";
 
 /** Where events are deduplicated: in memory, in a SQLite file, or in Redis shared by many processes. */
 export type StoreSetting = "memory" | `sqlite:${string}` | `redis://${string}` | `rediss://${string}`;
@@ -79,8 +79,11 @@ export const DEFAULT_SETTINGS = { schemas: "schemas/index.ts", out: "generated" 
 
 const storePattern = /^(memory|sqlite:.+|rediss?:\/\/.+)$/;
 
-/** The schema of the file, built when a config is first read: evreg's entry exports this module too. */
-function buildConfigSchema() {
+/**
+ * The schema of the file, built when a config is first read, with zod loaded then: evreg's entry
+ * exports this module too, and a run without a config file (or `--help`) never loads zod here.
+ */
+function buildConfigSchema(z: Zod) {
   const ruleMap = z.record(z.string(), z.enum(RULE_SETTINGS as [RuleSetting, ...RuleSetting[]]));
   return z.strictObject({
     schemas: z.string().min(1).optional(),
@@ -115,16 +118,26 @@ function buildConfigSchema() {
   });
 }
 
-let schemaOfConfig: ReturnType<typeof buildConfigSchema> | undefined;
+type Zod = typeof z;
 
-function configSchema(): ReturnType<typeof buildConfigSchema> {
-  schemaOfConfig ??= buildConfigSchema();
-  return schemaOfConfig;
+interface ConfigSchema {
+  z: Zod;
+  schema: ReturnType<typeof buildConfigSchema>;
+}
+
+let configSchemaLoaded: ConfigSchema | undefined;
+
+async function configSchema(): Promise<ConfigSchema> {
+  if (!configSchemaLoaded) {
+    const { z } = await import("zod");
+    configSchemaLoaded = { z, schema: buildConfigSchema(z) };
+  }
+  return configSchemaLoaded;
 }
 
 /** The keys an object at `keyPath` of the config may have, for "did you mean" suggestions. */
-function knownKeysAt(keyPath: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType = configSchema();
+function knownKeysAt({ z, schema: root }: ConfigSchema, keyPath: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType = root;
   for (const key of keyPath) {
     while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
     if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
@@ -142,16 +155,16 @@ const dotted = (keyPath: readonly PropertyKey[]): string =>
     .join("");
 
 /** Every nested key path of the config, e.g. `lint.rules`, to point at a key written at the wrong level. */
-function nestedKeyPaths(keyPath: readonly PropertyKey[] = []): string[][] {
-  return knownKeysAt(keyPath).flatMap((key) => {
+function nestedKeyPaths(config: ConfigSchema, keyPath: readonly PropertyKey[] = []): string[][] {
+  return knownKeysAt(config, keyPath).flatMap((key) => {
     const here = [...keyPath.map(String), key];
-    return [here, ...nestedKeyPaths(here)];
+    return [here, ...nestedKeyPaths(config, here)];
   });
 }
 
-function didYouMean(key: string, keyPath: readonly PropertyKey[]): string {
-  const known = knownKeysAt(keyPath);
-  const elsewhere = nestedKeyPaths().find(
+function didYouMean(config: ConfigSchema, key: string, keyPath: readonly PropertyKey[]): string {
+  const known = knownKeysAt(config, keyPath);
+  const elsewhere = nestedKeyPaths(config).find(
     (candidate) => candidate.at(-1) === key && candidate.length !== keyPath.length + 1,
   );
   if (elsewhere) return `move it: "${key}" belongs in ${elsewhere.join(".")}`;
@@ -168,11 +181,11 @@ function configIssue(file: string, keyPath: readonly PropertyKey[], message: str
   return { rule: "config/invalid", severity: "error", file, message: `${where}${message}`, fix };
 }
 
-function issuesOfZod(error: z.ZodError, file: string): Issue[] {
+function issuesOfZod(config: ConfigSchema, error: z.ZodError, file: string): Issue[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) =>
-        configIssue(file, [...issue.path, key], "unknown key", didYouMean(key, issue.path)),
+        configIssue(file, [...issue.path, key], "unknown key", didYouMean(config, key, issue.path)),
       );
     }
     return [
@@ -221,15 +234,16 @@ function resolvePaths(config: EvregConfig, base: string): EvregConfig {
 }
 
 /** Checks a config value read from `file` and makes its paths absolute (relative to the file's folder). */
-export function parseConfig(value: unknown, file: string): EvregConfig {
+export async function parseConfig(value: unknown, file: string): Promise<EvregConfig> {
   const shown = path.relative(process.cwd(), file) || file;
-  const parsed = configSchema().safeParse(value);
+  const config = await configSchema();
+  const parsed = config.schema.safeParse(value);
   if (!parsed.success)
-    throw new ConfigError(`The config file ${shown} is not valid:`, issuesOfZod(parsed.error, shown));
-  const config = parsed.data as EvregConfig;
-  const unknownRules = unknownRuleIssues(config, shown);
+    throw new ConfigError(`The config file ${shown} is not valid:`, issuesOfZod(config, parsed.error, shown));
+  const checked = parsed.data as EvregConfig;
+  const unknownRules = unknownRuleIssues(checked, shown);
   if (unknownRules.length > 0) throw new ConfigError(`The config file ${shown} is not valid:`, unknownRules);
-  return resolvePaths(config, path.dirname(file));
+  return resolvePaths(checked, path.dirname(file));
 }
 
 async function readConfigFile(file: string, shown: string): Promise<unknown> {
@@ -269,7 +283,7 @@ export async function loadConfig(cwd: string, explicitPath?: string): Promise<Lo
       },
     ]);
   }
-  return { file, config: parseConfig(await readConfigFile(file, shown), file) };
+  return { file, config: await parseConfig(await readConfigFile(file, shown), file) };
 }
 
 /** A setting given as a flag wins over the config file, which wins over the default. */

@@ -29,13 +29,16 @@ export const WATCH_DEBOUNCE_MS = 150;
 
 type Target = GenerateTarget;
 
-/** Loads the stages that plan the output, and ts-morph, which both the scan and the client use. */
+/**
+ * Loads the stages that plan the output, and ts-morph, which both the scan and the client use. One
+ * at a time: a checkout runs the CLI's TypeScript through jiti, whose imports run concurrently when
+ * started together, and one of them can then see a module they share (registry/define.ts) half
+ * evaluated.
+ */
 async function loadPlanner() {
-  const [{ planOutput }, { scanProject }, { tsMorph }] = await Promise.all([
-    import("../codegen/generate.ts"),
-    import("../lint/scan.ts"),
-    import("../lint/ts-morph.ts"),
-  ]);
+  const { planOutput } = await import("../codegen/generate.ts");
+  const { scanProject } = await import("../lint/scan.ts");
+  const { tsMorph } = await import("../lint/ts-morph.ts");
   tsMorph();
   return { planOutput, scanProject };
 }
@@ -72,10 +75,8 @@ async function withProgress<T>(io: CommandIO, line: string, work: () => Promise<
  * of the main thread's CPU).
  */
 async function loadWithProgress(io: CommandIO, schemas: string): Promise<Registry> {
-  const [{ loadRegistry }, { transpileAhead }] = await Promise.all([
-    import("../registry/load.ts"),
-    import("../registry/import-module.ts"),
-  ]);
+  const { loadRegistry } = await import("../registry/load.ts");
+  const { transpileAhead } = await import("../registry/import-module.ts");
   transpileAhead(path.resolve(schemas));
   await loadPlanner();
   const registry = await withProgress(io, `loading ${shownPath(schemas)}...`, () => loadRegistry(schemas));

@@ -2,7 +2,7 @@
  * Verdicts per compatibility mode (Confluent's modes): BACKWARD, FORWARD, FULL, each optionally
  * _TRANSITIVE (against every earlier version, not only the previous one), and NONE.
  */
-import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/define.ts";
+import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/versions.ts";
 import { type DiffOptions, diffSchemas } from "./diff.ts";
 import type { SchemaChange } from "./kinds.ts";
 

@@ -12,18 +12,16 @@ import {
   type JsonSchemaObject,
   toDataJsonSchema,
 } from "./json-schema.ts";
-import { compareVersions, VERSION_LABEL_HELP, type VersionStyle, versionStyle } from "./versions.ts";
+import {
+  COMPATIBILITY_MODES,
+  type CompatibilityMode,
+  compareVersions,
+  VERSION_LABEL_HELP,
+  type VersionStyle,
+  versionStyle,
+} from "./versions.ts";
 
-export const COMPATIBILITY_MODES = [
-  "BACKWARD",
-  "BACKWARD_TRANSITIVE",
-  "FORWARD",
-  "FORWARD_TRANSITIVE",
-  "FULL",
-  "FULL_TRANSITIVE",
-  "NONE",
-] as const;
-export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
+export { COMPATIBILITY_MODES, type CompatibilityMode };
 
 /** The version label given to an event that declares `data` alone. */
 export const IMPLICIT_VERSION = "1.0.0";

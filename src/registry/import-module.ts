@@ -174,9 +174,10 @@ export function transpileAhead(file: string): Promise<string[]> | undefined {
 
 /** Imports `file` in a fresh module graph (watch mode re-reads edited files) and returns its default export. */
 export async function importModule(file: string): Promise<unknown> {
-  // Schema files import evreg, which imports zod: load them while the worker finishes (jiti imports
-  // them natively, so its import finds them loaded).
-  const [transpiled] = await Promise.all([ahead, ahead && import(evregAliases().evreg)]);
+  // Schema files import evreg, which imports zod: load them while the worker finishes. Installed
+  // evreg is JavaScript, which jiti imports natively, so its import then finds them loaded.
+  const { evreg } = evregAliases();
+  const [transpiled] = await Promise.all([ahead, ahead && evreg.endsWith(".js") && import(evreg)]);
   ahead = undefined;
   const jiti = evregJiti((options) => transform(options, transpiled));
   return jiti.import(file, { default: true });

@@ -1,10 +1,22 @@
 /**
  * Version labels: semver (`1.2.0`) or date style (`YYYY-MM-DD.N`). One style per event, strictly
- * increasing, the last is the latest.
+ * increasing, the last is the latest. And the compatibility modes between versions, here rather than
+ * beside defineEvent so the CLI can name them without loading zod.
  */
 // The two functions alone: the whole of semver is some 50 modules, and every schema file loads this one.
 import compareSemver from "semver/functions/compare.js";
 import validSemver from "semver/functions/valid.js";
+
+export const COMPATIBILITY_MODES = [
+  "BACKWARD",
+  "BACKWARD_TRANSITIVE",
+  "FORWARD",
+  "FORWARD_TRANSITIVE",
+  "FULL",
+  "FULL_TRANSITIVE",
+  "NONE",
+] as const;
+export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
 
 export type VersionStyle = "semver" | "date";
 

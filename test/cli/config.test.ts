@@ -179,11 +179,11 @@ describe("parseConfig: values", () => {
     ["sqlite::memory:"],
     ["redis://127.0.0.1:6379"],
     ["rediss://user:pw@cache.example.com:6380/1"],
-  ])("store %s is accepted as written", (store) => {
-    expect(parseConfig({ runtime: { store } }, path.resolve("evreg.config.json")).runtime?.store).toBe(store);
+  ])("store %s is accepted as written", async (store) => {
+    expect((await parseConfig({ runtime: { store } }, path.resolve("evreg.config.json"))).runtime?.store).toBe(store);
   });
 
-  test("any JSON value either parses or is a ConfigError with Issues (never a crash)", () => {
+  test("any JSON value either parses or is a ConfigError with Issues (never a crash)", async () => {
     const keys = fc.constantFrom(
       "schemas",
       "out",
@@ -206,10 +206,10 @@ describe("parseConfig: values", () => {
         fc.array(tie("node"), { maxLength: 3 }),
       ),
     })).node;
-    fc.assert(
-      fc.property(value, (candidate) => {
+    await fc.assert(
+      fc.asyncProperty(value, async (candidate) => {
         try {
-          parseConfig(candidate, path.resolve("evreg.config.json"));
+          await parseConfig(candidate, path.resolve("evreg.config.json"));
         } catch (error) {
           expect(error).toBeInstanceOf(ConfigError);
           const issues = (error as ConfigError).issues;
