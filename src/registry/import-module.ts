@@ -13,10 +13,19 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { createJiti, type Jiti, type TransformOptions, type TransformResult } from "jiti";
+import type * as JitiModule from "jiti";
+import type { Jiti, TransformOptions, TransformResult } from "jiti";
 import type { Options as SucraseOptions, transform as SucraseTransform } from "sucrase";
 
 const load = createRequire(import.meta.url);
+
+let jitiModule: typeof JitiModule | undefined;
+
+/** jiti, loaded on first use (60 ms): transpileAhead starts its worker first. */
+function createJiti(...args: Parameters<typeof JitiModule.createJiti>): Jiti {
+  jitiModule ??= load("jiti") as typeof JitiModule;
+  return jitiModule.createJiti(...args);
+}
 
 /**
  * Schema files import "evreg": resolve it to this copy of evreg (src/ in a checkout, dist/ once
@@ -148,21 +157,26 @@ export function transpileAhead(file: string): Promise<string[]> | undefined {
   } catch {
     return undefined;
   }
-  const miss = new Error("not cached");
-  try {
-    // as jiti.import transforms it; on a cache hit the source is never transformed
-    evregJiti(() => {
-      throw miss;
-    }).transform({ filename: file, source, ts: true, async: true, jsx: false });
-    return undefined;
-  } catch (error) {
-    if (error !== miss) return undefined;
-  }
+  // started before jiti is loaded to look in its cache, and stopped on a hit
   const worker = new Worker(TRANSPILER_SOURCE, {
     eval: true,
     workerData: { entry: file, sucrase: load.resolve("sucrase"), options: SUCRASE_OPTIONS },
   });
   worker.unref();
+  let missed = false;
+  try {
+    // as jiti.import transforms it; on a cache hit the source is never transformed
+    evregJiti(() => {
+      missed = true;
+      throw new Error("not cached");
+    }).transform({ filename: file, source, ts: true, async: true, jsx: false });
+  } catch {
+    // a miss, or jiti failing on its cache: the import itself reports what is wrong
+  }
+  if (!missed) {
+    void worker.terminate();
+    return undefined;
+  }
   ahead = new Promise((resolve) => {
     const none = () => resolve(new Map());
     worker.once("message", (done: [string, Transpiled][]) => resolve(new Map(done)));
