@@ -13,18 +13,17 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type * as JitiModule from "jiti";
-import type { Jiti, TransformOptions, TransformResult } from "jiti";
+import type { createJiti as CreateJiti, Jiti, TransformOptions, TransformResult } from "jiti";
 import type { Options as SucraseOptions, transform as SucraseTransform } from "sucrase";
 
 const load = createRequire(import.meta.url);
 
-let jitiModule: typeof JitiModule | undefined;
+let jitiFactory: typeof CreateJiti | undefined;
 
 /** jiti, loaded on first use (60 ms): transpileAhead starts its worker first. */
-function createJiti(...args: Parameters<typeof JitiModule.createJiti>): Jiti {
-  jitiModule ??= load("jiti") as typeof JitiModule;
-  return jitiModule.createJiti(...args);
+function createJiti(...args: Parameters<typeof CreateJiti>): Jiti {
+  jitiFactory ??= (load("jiti") as { createJiti: typeof CreateJiti }).createJiti;
+  return jitiFactory(...args);
 }
 
 /**
@@ -163,6 +162,12 @@ export function transpileAhead(file: string): Promise<string[]> | undefined {
     workerData: { entry: file, sucrase: load.resolve("sucrase"), options: SUCRASE_OPTIONS },
   });
   worker.unref();
+  const transpiled = new Promise<ReadonlyMap<string, Transpiled>>((resolve) => {
+    const none = () => resolve(new Map());
+    worker.once("message", (done: [string, Transpiled][]) => resolve(new Map(done)));
+    worker.once("error", none);
+    worker.once("exit", none);
+  });
   let missed = false;
   try {
     // as jiti.import transforms it; on a cache hit the source is never transformed
@@ -177,13 +182,8 @@ export function transpileAhead(file: string): Promise<string[]> | undefined {
     void worker.terminate();
     return undefined;
   }
-  ahead = new Promise((resolve) => {
-    const none = () => resolve(new Map());
-    worker.once("message", (done: [string, Transpiled][]) => resolve(new Map(done)));
-    worker.once("error", none);
-    worker.once("exit", none);
-  });
-  return ahead.then((transpiled) => [...transpiled.keys()]);
+  ahead = transpiled;
+  return transpiled.then((done) => [...done.keys()]);
 }
 
 /** Imports `file` in a fresh module graph (watch mode re-reads edited files) and returns its default export. */
