@@ -10,11 +10,11 @@ import type { JsonSchemaObject } from "../../src/registry/json-schema.ts";
 
 const text = { type: "string", minLength: 1 };
 /** An envelope of its own objects, as compiledSchemaOf makes them. */
-const envelope = (data: Record<string, unknown>): JsonSchemaObject =>
+const envelope = (data: Record<string, unknown>, name = "a/b.c"): JsonSchemaObject =>
   JSON.parse(
     JSON.stringify({
       type: "object",
-      properties: { name: { const: "a/b.c" }, data: { type: "object", properties: data } },
+      properties: { name: { const: name }, data: { type: "object", properties: data } },
     }),
   );
 
@@ -32,8 +32,11 @@ function planned(envelopes: JsonSchemaObject[], refuse: readonly string[] = []) 
       node = node.properties?.[name] as typeof node;
     }
     leaves.push(node);
-    return refuse.includes(path.join("/"))
-      ? undefined
+    if (refuse.includes(path.join("/"))) return undefined;
+    // a string constant's body holds its string, as ajv writes it
+    const constant = (node as { const?: unknown }).const;
+    return typeof constant === "string"
+      ? `if(${JSON.stringify(constant)} !== $0)return failAt(validate,instancePath,"/${path.join("/")}","const",{allowedValue: ${JSON.stringify(constant)}});`
       : `return failAt(validate,instancePath,"/${path.join("/")}","type",{});`;
   });
   const code = ajv.compile(envelopes[0] as JsonSchemaObject).source?.validateCode ?? "";
@@ -49,18 +52,30 @@ describe("sharePropertyChecks", () => {
     // `name` repeats too; `data` differs between the envelopes, so its properties are looked at,
     // each compiled at depth 1 (the shortest wrapper) and moved where it is
     expect(asked).toEqual(["name", "a", "b"]);
-    expect(leaves).toEqual([{ const: "a/b.c" }, text, { type: "integer" }]);
-    expect(bodies).toEqual(
-      ["/name", "/data/a", "/data/b", "/data/c"].map(
-        (path) => `return failAt(validate,instancePath,"${path}","type",{});`,
-      ),
-    );
+    expect(leaves).toEqual([{ const: "evreg\u0000const" }, text, { type: "integer" }]);
+    expect(bodies).toEqual([
+      'if("a/b.c" !== $0)return failAt(validate,instancePath,"/name","const",{allowedValue: "a/b.c"});',
+      ...["/data/a", "/data/b", "/data/c"].map((path) => `return failAt(validate,instancePath,"${path}","type",{});`),
+    ]);
     const calls = [...code.matchAll(/!(check\d+)\((data\d*)\.(\w+),validate\d+,instancePath\)/g)].map(
       ([, check, , property]) => `${check} ${property}`,
     );
     // `c` is `a` moved: its own body, not a second compile
     expect(calls).toEqual(["check0 name", "check1 a", "check2 b", "check3 c"]);
     expect(code).not.toContain("minLength");
+  });
+
+  test("compiles string constants at one path once, each body with its own string", () => {
+    const names = ["a/b.c", 'quote"d/x.y', "line\u2028sep/x.y"];
+    const { asked, bodies } = planned(names.flatMap((name) => [envelope({ a: text }, name), envelope({}, name)]));
+    expect(asked.filter((path) => path === "name")).toHaveLength(1);
+    expect(bodies.filter((body) => body.includes('"/name"'))).toEqual(
+      names.map((name) => {
+        // as ajv writes a string: JSON, with the two line separators JSON leaves raw escaped
+        const literal = JSON.stringify(name).replace(/\u2028/g, "\\u2028");
+        return `if(${literal} !== $0)return failAt(validate,instancePath,"/name","const",{allowedValue: ${literal}});`;
+      }),
+    );
   });
 
   test("keeps a subschema its compiler refuses inline, and a subschema seen once", () => {
