@@ -435,6 +435,12 @@ describe("withShortInstancePath", () => {
     ],
     ["a method named instancePath: unchanged", "x = {a: 1, instancePath(){}};", "x = {a: 1, instancePath(){}};"],
     ["unbalanced brackets: unchanged", "f(instancePath;", "f(instancePath;"],
+    [
+      "longer names, a regex and a division",
+      "a = myinstancePath + instancePathX + instancePath / 2 + /instancePath[)]/.test(instancePath);",
+      "a = myinstancePath + instancePathX + $p / 2 + /instancePath[)]/.test($p);",
+    ],
+    ["an unterminated string: unchanged", 'f(instancePath, "abc);', 'f(instancePath, "abc);'],
   ])("%s", (_title, code, want) => {
     expect(withShortInstancePath(code)).toBe(want);
   });
