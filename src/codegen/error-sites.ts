@@ -429,7 +429,7 @@ export function compactErrorSites(code: string, schemaOf: SchemaOf): string {
  * with its text) up to `end` with `text`, or leave it (undefined). Undefined when a literal never ends (code not
  * understood: the caller keeps the code as it was).
  */
-export function rewriteAt(
+function rewriteAt(
   code: string,
   trigger: RegExp,
   visit: (at: number, match: RegExpExecArray) => { end: number; text: string } | undefined,
