@@ -167,6 +167,17 @@ export function skipLiteral(code: string, at: number): number {
 }
 
 /**
+ * For loops over characters: when `char`, the character at `at`, is `"`, `'`, `` ` `` or `/`, the
+ * index past the literal it opens (past the `/` alone for a division sign), or -1 when the literal
+ * never ends; undefined for any other character.
+ */
+export function pastLiteral(code: string, at: number, char: number): number | undefined {
+  if (char !== 34 && char !== 39 && char !== 96 && char !== 47) return undefined;
+  const skipped = skipLiteral(code, at);
+  return skipped === at ? at + 1 : skipped;
+}
+
+/**
  * Index of the first `,` or closing bracket at nesting depth 0 from `from`: the end of one
  * expression inside an object or call. -1 when the code ends first or is not understood.
  */
@@ -639,11 +650,10 @@ export function withShortInstancePath(code: string): string {
   let copied = 0;
   for (let at = 0; at < code.length; ) {
     const char = code.charCodeAt(at);
-    if (char === 34 || char === 39 || char === 96 || char === 47) {
-      // `"`, `'`, `` ` ``, `/`: a literal is passed whole; a division sign alone
-      const skipped = skipLiteral(code, at);
-      if (skipped === -1) return code;
-      at = skipped === at ? at + 1 : skipped;
+    const past = pastLiteral(code, at, char);
+    if (past !== undefined) {
+      if (past === -1) return code;
+      at = past;
       continue;
     }
     if (char === 123) {

@@ -26,7 +26,7 @@
  * Each function is scanned once (its names and the `}` closing each `{`); a block's checks then
  * read that scan, so nested blocks are not re-read from the text once per enclosing block.
  */
-import { skipLiteral } from "./error-sites.ts";
+import { pastLiteral } from "./error-sites.ts";
 
 /** An identifier outside literals that is not a property name (`a` in `a.b`, not `b`). */
 interface Name {
@@ -82,11 +82,10 @@ function scan(code: string, validateName: string): { names: Name[]; closing: Map
   };
   for (let at = 0; at < code.length; ) {
     const char = code.charCodeAt(at);
-    if (char === 34 || char === 39 || char === 96 || char === 47) {
-      // `"`, `'`, `` ` ``, `/`: a literal is passed whole; a division sign alone
-      const skipped = skipLiteral(code, at);
-      if (skipped === -1) return undefined;
-      at = skipped === at ? at + 1 : skipped;
+    const past = pastLiteral(code, at, char);
+    if (past !== undefined) {
+      if (past === -1) return undefined;
+      at = past;
     } else if (char === 46 && isNameStart(code.charCodeAt(at + 1))) {
       at = nameEnd(at + 2); // a property name (`.plan`): not a name of the function
     } else if (isNameStart(char)) {
