@@ -152,8 +152,12 @@ export function sharePropertyChecks(
     if (REFERENCES.test(json)) return undefined;
     const constant = CONST_STRING.exec(json);
     const value = constant && json !== PLACEHOLDER_JSON ? (JSON.parse(constant[1] as string) as string) : undefined;
-    if (value !== undefined && !value.includes(PLACEHOLDER))
-      return bodyOf(PLACEHOLDER_JSON, path)?.replaceAll(safeStringify(PLACEHOLDER), safeStringify(value));
+    if (value !== undefined && !value.includes(PLACEHOLDER)) {
+      // a body not writing the string as a literal cannot be given another: such a constant stays inline
+      const template = bodyOf(PLACEHOLDER_JSON, path);
+      const literal = safeStringify(PLACEHOLDER);
+      return template?.includes(literal) ? template.replaceAll(literal, safeStringify(value)) : undefined;
+    }
     let first = compiled.get(json);
     if (first === undefined) {
       // first compiled at depth 1, the shortest wrapper (each level above costs ajv a subschema), then moved

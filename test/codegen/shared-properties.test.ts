@@ -19,7 +19,7 @@ const envelope = (data: Record<string, unknown>, name = "a/b.c"): JsonSchemaObje
   );
 
 /** Plans `envelopes` with a stand-in compiler; returns what it was asked for and one envelope's code. */
-function planned(envelopes: JsonSchemaObject[], refuse: readonly string[] = []) {
+function planned(envelopes: JsonSchemaObject[], refuse: readonly string[] = [], constLiteral = true) {
   const ajv = createValidatorAjv({ source: true });
   const asked: string[] = [];
   const leaves: unknown[] = [];
@@ -35,7 +35,7 @@ function planned(envelopes: JsonSchemaObject[], refuse: readonly string[] = []) 
     if (refuse.includes(path.join("/"))) return undefined;
     // a string constant's body holds its string, as ajv writes it
     const constant = (node as { const?: unknown }).const;
-    return typeof constant === "string"
+    return typeof constant === "string" && constLiteral
       ? `if(${JSON.stringify(constant)} !== $0)return failAt(validate,instancePath,"/${path.join("/")}","const",{allowedValue: ${JSON.stringify(constant)}});`
       : `return failAt(validate,instancePath,"/${path.join("/")}","type",{});`;
   });
@@ -76,6 +76,14 @@ describe("sharePropertyChecks", () => {
         return `if(${literal} !== $0)return failAt(validate,instancePath,"/name","const",{allowedValue: ${literal}});`;
       }),
     );
+  });
+
+  test("keeps string constants inline when their body does not hold the string as a literal", () => {
+    const envelopes = ["a/b.c", "x/y.z"].flatMap((name) => [envelope({ a: text }, name), envelope({}, name)]);
+    const { asked, bodies, code } = planned(envelopes, [], false);
+    expect(asked.filter((path) => path === "name")).toHaveLength(1);
+    expect(bodies.filter((body) => body.includes('"/name"'))).toEqual([]);
+    expect(code).not.toMatch(/check\d+\(data\.name/);
   });
 
   test("keeps a subschema its compiler refuses inline, and a subschema seen once", () => {
