@@ -110,8 +110,17 @@ export const FAIL_WITH_SOURCE = [
 /** Resolves `schemaN` (a schema literal of ajv's scope) to the object it names, if known. */
 export type SchemaOf = (name: string) => unknown;
 
-const IDENTIFIER_START = /[A-Za-z_$]/;
-const IDENTIFIER_PART = /[\w$]/;
+/** `[A-Za-z_$]` and `[\w$]` by char code (NaN, past the end of a string, is neither). */
+export const isNameStart = (char: number): boolean =>
+  (char >= 97 && char <= 122) || (char >= 65 && char <= 90) || char === 95 || char === 36;
+export const isNamePart = (char: number): boolean => isNameStart(char) || (char >= 48 && char <= 57);
+
+/** Index just past the run of name characters (`[\w$]*`) from `from`. */
+export function nameEnd(code: string, from: number): number {
+  let end = from;
+  while (end < code.length && isNamePart(code.charCodeAt(end))) end++;
+  return end;
+}
 
 /** Index just past the string literal whose opening quote is at `from`; -1 if unterminated. */
 function stringEnd(code: string, from: number): number {
@@ -133,11 +142,8 @@ function regexEnd(code: string, from: number): number {
     if (char === "\\") at++;
     else if (char === "[") inClass = true;
     else if (char === "]") inClass = false;
-    else if (char === "/" && !inClass) {
-      let end = at + 1;
-      while (end < code.length && IDENTIFIER_PART.test(code[end] as string)) end++;
-      return end;
-    } else if (char === "\n") return -1;
+    else if (char === "/" && !inClass) return nameEnd(code, at + 1);
+    else if (char === "\n") return -1;
   }
   return -1;
 }
@@ -280,9 +286,8 @@ function memberChainAt(code: string, from: number): { keys: (string | number)[];
   const keys: (string | number)[] = [];
   let at = from;
   for (;;) {
-    if (code[at] === "." && IDENTIFIER_START.test(code[at + 1] ?? "")) {
-      let end = at + 2;
-      while (end < code.length && IDENTIFIER_PART.test(code[end] as string)) end++;
+    if (code[at] === "." && isNameStart(code.charCodeAt(at + 1))) {
+      const end = nameEnd(code, at + 2);
       keys.push(code.slice(at + 1, end));
       at = end;
       continue;
@@ -324,12 +329,11 @@ function inlineSchemaReferences(params: string, schemaOf: SchemaOf): string {
       at = skipped;
       continue;
     }
-    if (!IDENTIFIER_START.test(params[at] as string) || (at > 0 && /[\w$.]/.test(params[at - 1] as string))) {
+    if (!isNameStart(params.charCodeAt(at)) || (at > 0 && /[\w$.]/.test(params[at - 1] as string))) {
       at++;
       continue;
     }
-    let end = at + 1;
-    while (end < params.length && IDENTIFIER_PART.test(params[end] as string)) end++;
+    let end = nameEnd(params, at + 1);
     const name = params.slice(at, end);
     if (/^schema\d+$/.test(name)) {
       const chain = memberChainAt(params, end);
@@ -374,7 +378,7 @@ function instancePathParts(expression: string): PathPart[] | undefined {
       continue;
     }
     const index = /^i\d+/.exec(expression.slice(at));
-    if (!index || IDENTIFIER_PART.test(expression[at + index[0].length] ?? "")) return undefined;
+    if (!index || isNamePart(expression.charCodeAt(at + index[0].length))) return undefined;
     parts.push({ index: index[0] });
     at += index[0].length;
   }
@@ -664,7 +668,7 @@ export function withShortInstancePath(code: string): string {
     } else if (char === 40 || char === 91) objects.push(false);
     else if (char === 125 || char === 41 || char === 93) {
       if (objects.pop() === undefined) return code;
-    } else if (char === 105 && code.startsWith("instancePath", at) && !IDENTIFIER_PART.test(code[at + 12] ?? "")) {
+    } else if (char === 105 && code.startsWith("instancePath", at) && !isNamePart(code.charCodeAt(at + 12))) {
       const end = at + "instancePath".length;
       const text = /[\w$.]/.test(code[at - 1] ?? " ") ? undefined : instancePathUse(code, at, end, objects.at(-1));
       if (text === null) return code;

@@ -26,7 +26,7 @@
  * Each function is scanned once (its names and the `}` closing each `{`); a block's checks then
  * read that scan, so nested blocks are not re-read from the text once per enclosing block.
  */
-import { pastLiteral } from "./error-sites.ts";
+import { isNamePart, isNameStart, nameEnd, pastLiteral } from "./error-sites.ts";
 
 /** An identifier outside literals that is not a property name (`a` in `a.b`, not `b`). */
 interface Name {
@@ -60,11 +60,6 @@ function kindOf(name: string, validateName: string): NameKind {
   return "local";
 }
 
-/** `[A-Za-z_$]` and `[\w$]`, by char code. */
-const isNameStart = (char: number): boolean =>
-  (char >= 97 && char <= 122) || (char >= 65 && char <= 90) || char === 95 || char === 36;
-const isNamePart = (char: number): boolean => isNameStart(char) || (char >= 48 && char <= 57);
-
 /**
  * One scan of a function's code: its names (see `Name`) in order, and the index of the `}`
  * closing each `{`, both outside string, regex and comment literals. Undefined when a literal
@@ -75,11 +70,6 @@ function scan(code: string, validateName: string): { names: Name[]; closing: Map
   const names: Name[] = [];
   const closing = new Map<number, number>();
   const open: number[] = [];
-  const nameEnd = (from: number) => {
-    let end = from;
-    while (end < code.length && isNamePart(code.charCodeAt(end))) end++;
-    return end;
-  };
   for (let at = 0; at < code.length; ) {
     const char = code.charCodeAt(at);
     const past = pastLiteral(code, at, char);
@@ -87,9 +77,9 @@ function scan(code: string, validateName: string): { names: Name[]; closing: Map
       if (past === -1) return undefined;
       at = past;
     } else if (char === 46 && isNameStart(code.charCodeAt(at + 1))) {
-      at = nameEnd(at + 2); // a property name (`.plan`): not a name of the function
+      at = nameEnd(code, at + 2); // a property name (`.plan`): not a name of the function
     } else if (isNameStart(char)) {
-      const end = nameEnd(at + 1);
+      const end = nameEnd(code, at + 1);
       const name = code.slice(at, end);
       const previous = names[names.length - 1];
       const declared =
