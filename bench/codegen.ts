@@ -1,8 +1,8 @@
 /**
  * Generation for a large registry, through the CLI as it ships (compiled to JS, run by bin/evreg.js
  * without src/ beside it): a cold `evreg generate` of a synthetic registry written as schema source,
- * with an empty jiti cache so the schema file's transpile is counted, then `evreg generate --check`
- * on the unchanged tree (the cache as the first run left it, as on a developer's machine); and what
+ * with an empty temp folder (jiti's cache) so nothing transpiled before is reused, then `evreg
+ * generate --check` on the unchanged tree (as the first run left it, as on a developer's machine); and what
  * the generated client costs the TypeScript compiler (5.9 and 7) with 50 typed sends, against an
  * empty project and against the same client whose data types come from `z.input` inference.
  */
@@ -72,9 +72,9 @@ async function evreg(cli: string, cwd: string, args: string[], jitiCache: string
   return timeMs(() =>
     run(process.execPath, [cli, ...args], {
       cwd,
-      // jiti reads JITI_FS_CACHE as a boolean only, and keeps its cache in the temp folder when the
-      // module loading it has no node_modules beside it (evreg's dist/): this run's own empty temp
-      // folder is what makes a run cold.
+      // evreg transpiles schema files on every run, but jiti caches what its Babel transforms, in
+      // the temp folder when the module loading it has no node_modules beside it (evreg's dist/;
+      // it reads JITI_FS_CACHE as a boolean only): each run gets its own empty temp folder.
       env: { ...process.env, TMPDIR: jitiCache },
       maxBuffer: 16 * 1024 * 1024,
     }).catch((error: { stdout: string; stderr: string }) => {

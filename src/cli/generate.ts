@@ -69,10 +69,9 @@ async function withProgress<T>(io: CommandIO, line: string, work: () => Promise<
 }
 
 /**
- * Loads the registry, and the planner before it: when jiti's cache lacks the schema entry, a worker
- * transpiles the schema files (registry/import-module.ts) while this thread loads the planner.
- * Measured at 1,000 events on two cores, six paired cold runs: 0.25 s off `evreg generate` (0.34 s
- * of the main thread's CPU).
+ * Loads the registry, and the planner before it: when jiti's cache lacks the schema entry, esbuild
+ * transpiles the schema files in its own process (registry/import-module.ts) while this thread loads
+ * the planner.
  */
 async function loadWithProgress(io: CommandIO, schemas: string): Promise<Registry> {
   const { loadRegistry } = await import("../registry/load.ts");

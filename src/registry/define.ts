@@ -12,6 +12,7 @@ import {
   type JsonSchemaObject,
   toDataJsonSchema,
 } from "./json-schema.ts";
+import { sourcePosition } from "./source-maps.ts";
 import {
   COMPATIBILITY_MODES,
   type CompatibilityMode,
@@ -150,8 +151,9 @@ function firstFrame(stack: string): SourceLocation | undefined {
     if (!match) continue;
     const file = (match[1] ?? match[4] ?? "").replace(/^file:\/\//, "");
     if (file.startsWith("node:")) continue;
-    const line = Number(match[2] ?? match[5]);
-    return { file, line, column: callColumn(file, line, Number(match[3] ?? match[6])) };
+    const stacked = { line: Number(match[2] ?? match[5]), column: Number(match[3] ?? match[6]) };
+    const { line, column } = sourcePosition(file, stacked) ?? stacked;
+    return { file, line, column: callColumn(file, line, column) };
   }
   return undefined;
 }
@@ -160,9 +162,9 @@ function firstFrame(stack: string): SourceLocation | undefined {
 let lastRead: { file: string; changed: number; lines: string[] } | undefined;
 
 /**
- * Transpilers that load TypeScript schema files keep lines but not columns (`defineEvent(` runs as
- * `_evreg.defineEvent.call(void 0, `), so on a line of the file holding exactly one `defineEvent(`,
- * that is the column to cite; otherwise the stack's.
+ * jiti's Babel, the transform of schema files esbuild leaves out, keeps lines but not columns
+ * (`defineEvent(` runs as `(0, _evreg.defineEvent)(`), so on a line of the file holding exactly one
+ * `defineEvent(`, that is the column to cite; otherwise the stack's (mapped back for esbuild's code).
  */
 function callColumn(file: string, line: number, column: number): number {
   try {

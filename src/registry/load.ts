@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { type Issue, RegistryError } from "../errors.ts";
 import type { Registry } from "./define.ts";
+import { sourcePosition } from "./source-maps.ts";
 
 function isRegistryError(error: unknown): error is RegistryError {
   // The schema files may load their own copy of evreg, so match by shape, not by class identity.
@@ -19,7 +20,8 @@ function throwingFile(error: unknown, root: string): Pick<Issue, "file" | "line"
   for (const match of stack.matchAll(/(?:file:\/\/)?(\/[^\s():]+):(\d+):(\d+)/g)) {
     const [, file = "", line, column] = match;
     if (file.startsWith(root) && !file.includes("node_modules")) {
-      return { file: path.relative(process.cwd(), file), line: Number(line), column: Number(column) };
+      const stacked = { line: Number(line), column: Number(column) };
+      return { file: path.relative(process.cwd(), file), ...(sourcePosition(file, stacked) ?? stacked) };
     }
   }
   return {};

@@ -24,7 +24,7 @@ const HEAVY = [
   "@bufbuild/protobuf",
   "inngest",
   "jiti",
-  "sucrase",
+  "esbuild",
   "ajv",
   "hono",
   "commander",

@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { importModule, sucraseTransform, transpileAhead } from "../../src/registry/import-module.ts";
+import { fastTransform, importModule, transpileAhead } from "../../src/registry/import-module.ts";
 import { loadRegistry } from "../../src/registry/load.ts";
+import { setSourceMap, sourcePosition } from "../../src/registry/source-maps.ts";
 import { tempDir } from "../support/temp.ts";
 
 const schema = `import { z } from "zod";
@@ -16,7 +17,7 @@ export default defineRegistry({ app: "a", events: [paid] }) satisfies object;
 
 const options = { filename: "/app/schemas/index.ts", ts: true, async: true };
 
-// [title, source, whether sucrase transforms it (else jiti's Babel does)]
+// [title, source, whether esbuild transforms it (else jiti's Babel does)]
 const sources: [string, string, boolean][] = [
   ["a schema file with types, JSDoc and imports", schema, true],
   ["an enum", "export enum Plan { Pro = 'pro' }\n", true],
@@ -30,7 +31,11 @@ const sources: [string, string, boolean][] = [
   ["a parameter decorator", "class A { constructor(@inject() a: string) {} }\n", false],
   ["a namespace", "namespace N { export const a = 1; }\n", false],
   ["a syntax error", "export const = ;\n", false],
-  ["an import below code (ES modules hoist it)", 'export const a = b();\nimport { b } from "./b.ts";\n', false],
+  [
+    "an import below code (esbuild hoists it, as ES modules do)",
+    'export const a = b();\nimport { b } from "./b.ts";\n',
+    true,
+  ],
   [
     "a multi-line import, a type export and comments above the code",
     'import {\n  a,\n  b,\n} from "./ab.ts";\n// note\nexport type T = string;\nexport const c = a + b;\n',
@@ -38,37 +43,41 @@ const sources: [string, string, boolean][] = [
   ],
 ];
 
-describe("sucraseTransform", () => {
+describe("fastTransform", () => {
   test.each(sources)("%s", (_title, source, fast) => {
-    const code = sucraseTransform({ ...options, source });
-    expect(code !== undefined).toBe(fast);
+    expect(fastTransform({ ...options, source }) !== undefined).toBe(fast);
   });
 
-  test("keeps every line where it was and loads imports with jitiImport", () => {
-    const code = sucraseTransform({ ...options, source: schema }) ?? "";
-    const lines = code.split("\n");
-    expect(lines).toHaveLength(schema.split("\n").length);
-    expect(lines[5]).toContain("defineEvent");
-    expect(code).toContain("await jitiImport('zod')");
+  test("loads imports with jitiImport, drops type-only ones, and maps its code back to the source", () => {
+    const { code, map } = fastTransform({ ...options, source: schema }) ?? { code: "", map: "" };
+    expect(code).toContain('await jitiImport("zod")');
     expect(code).not.toMatch(/\brequire\(/);
     expect(code).not.toContain("./team.ts");
+    const lines = code.split("\n");
+    const line = lines.findIndex((text) => text.includes("defineEvent)({ name"));
+    const column = (lines[line] as string).indexOf("defineEvent");
+    expect(line + 1).not.toBe(6);
+    setSourceMap(options.filename, map);
+    expect(sourcePosition(options.filename, { line: line + 1, column: column + 1 })).toEqual({ line: 6, column: 21 });
+    setSourceMap(options.filename, undefined);
+    expect(sourcePosition(options.filename, { line: line + 1, column: column + 1 })).toBeUndefined();
   });
 
   test("leaves JSX, plain JavaScript and non-default interop to Babel", () => {
     const base = { ...options, source: schema };
-    expect(sucraseTransform({ ...base, jsx: true })).toBeUndefined();
-    expect(sucraseTransform({ ...base, filename: "/app/schemas/index.tsx" })).toBeUndefined();
-    expect(sucraseTransform({ ...base, ts: false })).toBeUndefined();
-    expect(sucraseTransform({ ...base, interopDefault: false })).toBeUndefined();
+    expect(fastTransform({ ...base, jsx: true })).toBeUndefined();
+    expect(fastTransform({ ...base, filename: "/app/schemas/index.tsx" })).toBeUndefined();
+    expect(fastTransform({ ...base, ts: false })).toBeUndefined();
+    expect(fastTransform({ ...base, interopDefault: false })).toBeUndefined();
   });
 
   test("takes the code transpileAhead made only from the very same source", () => {
-    const ahead = { source: schema, code: 'const zod = require("zod");\n' };
-    expect(sucraseTransform({ ...options, source: schema }, ahead)).toBe('const zod = await jitiImport("zod");\n');
-    const edited = sucraseTransform({ ...options, source: `${schema}\n` }, ahead) ?? "";
-    expect(edited).toContain("defineEvent");
+    const ahead = { source: schema, code: 'const zod = require("zod");\n', map: "{}" };
+    expect(fastTransform({ ...options, source: schema }, ahead)?.code).toBe('const zod = await jitiImport("zod");\n');
+    const edited = fastTransform({ ...options, source: `${schema}\n` }, ahead);
+    expect(edited?.code).toContain("defineEvent");
     // the checks that send a file to Babel come first
-    expect(sucraseTransform({ ...options, source: "export = {};\n" }, { ...ahead, source: "export = {};\n" })).toBe(
+    expect(fastTransform({ ...options, source: "export = {};\n" }, { ...ahead, source: "export = {};\n" })).toBe(
       undefined,
     );
   });
@@ -84,7 +93,7 @@ async function writeFiles(dir: string, files: Record<string, string>): Promise<v
 const header = 'import { z } from "zod";\nimport { defineEvent, defineRegistry } from "evreg";\n';
 
 describe("transpileAhead", () => {
-  test("transforms the entry and the TypeScript files it imports; jiti's cache then holds them", async () => {
+  test("transforms the entry and the TypeScript files it imports", async () => {
     const dir = await tempDir("ahead");
     await writeFiles(dir, {
       "index.ts": `${header}import { paid } from "./events.js";\nimport { suffix } from "./more";\nimport { prefix } from "./nested";\nimport type { Unused } from "./types.ts";\nconst app: Unused = \`\${prefix}-\${suffix}\`;\nexport default defineRegistry({ app, events: [paid] });\n`,
@@ -106,10 +115,9 @@ describe("transpileAhead", () => {
     const registry = (await importModule(entry)) as { app: string; events: { name: string }[] };
     expect(registry.app).toBe("nested-more");
     expect(registry.events.map((event) => event.name)).toEqual(["billing/invoice.paid"]);
-    expect(transpileAhead(entry)).toBeUndefined();
   });
 
-  test("a file edited after the worker read it loads as edited", async () => {
+  test("a file edited after esbuild read it loads as edited", async () => {
     const dir = await tempDir("ahead");
     const entry = path.join(dir, "index.ts");
     await writeFiles(dir, { "index.ts": `${header}export default defineRegistry({ app: "before", events: [] });\n` });
@@ -131,6 +139,26 @@ describe("transpileAhead", () => {
     };
     expect(error.issues[0]?.rule).toBe("registry/version-label");
     expect([error.issues[0]?.line, error.issues[0]?.column]).toEqual([6, 22]);
+  });
+
+  test("a file edited into one Babel transforms is cited at its own lines, not esbuild's", async () => {
+    const dir = await tempDir("ahead");
+    const entry = path.join(dir, "index.ts");
+    const bad = 'export const bad = defineEvent({ name: "a/b.c", versions: [{ v: "one", data: z.object({}) }] });';
+    const lineOf = async () => {
+      const error = (await loadRegistry(entry).catch((caught: unknown) => caught)) as { issues: { line?: number }[] };
+      return error.issues[0]?.line;
+    };
+    // esbuild's code runs some 20 lines below the source: the source map covers line 40 of it
+    const fields = Array.from({ length: 40 }, (_, index) => `const a${index}: string = "a";`).join("\n");
+    await writeFiles(dir, {
+      "index.ts": `${header}${fields}\n${bad}\nexport default defineRegistry({ app: a0, events: [bad] });\n`,
+    });
+    expect(await lineOf()).toBe(43);
+    await writeFiles(dir, {
+      "index.ts": `${header}const a = import.meta.url;${"\n".repeat(37)}${bad}\nexport default defineRegistry({ app: a, events: [bad] });\n`,
+    });
+    expect(await lineOf()).toBe(40);
   });
 
   test("a missing entry starts nothing", () => {

@@ -40,6 +40,8 @@ describe("loadRegistry", () => {
     });
     const issue = error.issues[0];
     expect(issue?.file).toMatch(/broken\.ts$/);
+    // where the transpiled code threw, cited in the source
+    expect([issue?.line, issue?.column]).toEqual([2, 32]);
     expect(issue?.message).toContain("threw");
     expect(issue?.message).toMatch(/trim|undefined/);
   });
