@@ -27,6 +27,12 @@
  * - `strictTypes: false`: those checks are advice to people writing schemas by hand (a keyword
  *   without its `type` beside it), change no generated code, and took a tenth of the compile.
  *
+ * - `required` with two properties or more is written as one chain of conditionals,
+ *   `(missing0 = data.a === undefined ? "a" : data.b === undefined ? "b" : undefined) !== undefined`,
+ *   in place of ajv's `((data.a === undefined) && (missing0 = "a")) || …` with a pair of parentheses
+ *   per property (`shortRequired`): the same first missing property, error and order of checks, a
+ *   tenth less code in a 1,000-event registry's validators.
+ *
  * `createValidatorAjv({ source: true })` is a code generator only, for the precompiled validators:
  * ajv still writes each function's source (`validate.source`), but does not evaluate it with
  * `new Function` (a third of its compile time on a 1,000-event registry), so the functions it
@@ -34,6 +40,10 @@
  * (ajv-error-sites.ts). Without `source`, functions are compiled and run as usual.
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { _, type Code, getProperty } from "ajv/dist/compile/codegen/index.js";
+import type { KeywordCxt } from "ajv/dist/compile/validate/index.js";
+import type { CodeKeywordDefinition } from "ajv/dist/types/index.js";
+import { reportMissingProp } from "ajv/dist/vocabularies/code.js";
 import addFormats from "ajv-formats";
 import { z } from "zod";
 import { type JsonSchemaObject, setOwn } from "../registry/json-schema.ts";
@@ -96,10 +106,41 @@ export function createValidatorAjv(options: { source?: boolean } = {}): Ajv2020 
   ajv.opts.unevaluated = false;
   ajv.opts.dynamicRef = false;
   for (const keyword of DYNAMIC_KEYWORDS) ajv.removeKeyword(keyword);
+  shortRequired(ajv);
   addFormats.default(ajv);
   for (const [format, regex] of ZOD_FORMATS) ajv.addFormat(format, regex);
   if (options.source) writeCompactErrorSites(ajv);
   return ajv;
+}
+
+/**
+ * ajv's `required` keyword (ajv/dist/vocabularies/validation/required.js), its first-error mode
+ * written as one chain of conditionals (see above); every other case is ajv's own code.
+ */
+function shortRequired(ajv: Ajv2020): void {
+  const builtin = ajv.getKeyword("required") as CodeKeywordDefinition;
+  ajv.removeKeyword("required");
+  ajv.addKeyword({
+    ...builtin,
+    // back in its place among the object keywords, so checks keep ajv's order
+    before: "propertyNames",
+    code(cxt: KeywordCxt) {
+      const { gen, data, $data, it } = cxt;
+      const schema = cxt.schema as string[];
+      const { opts } = it;
+      if ($data || it.allErrors || opts.ownProperties || opts.strictRequired || schema.length < 2)
+        return builtin.code(cxt);
+      if (schema.length >= (opts.loopRequired ?? Number.POSITIVE_INFINITY)) return builtin.code(cxt);
+      const missing = gen.let("missing");
+      const first = schema.reduceRight<Code>(
+        (rest, property) => _`${data}${getProperty(property)} === undefined ? ${property} : ${rest}`,
+        _`undefined`,
+      );
+      gen.if(_`(${missing} = ${first}) !== undefined`);
+      reportMissingProp(cxt, missing);
+      gen.else();
+    },
+  });
 }
 
 /** The schema ajv compiles: the published one with each string checked by one regex (see above). */
