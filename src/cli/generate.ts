@@ -69,9 +69,8 @@ async function withProgress<T>(io: CommandIO, line: string, work: () => Promise<
 }
 
 /**
- * Loads the registry, and the planner before it: when jiti's cache lacks the schema entry, esbuild
- * transpiles the schema files in its own process (registry/import-module.ts) while this thread loads
- * the planner.
+ * Loads the registry, and the planner before it: esbuild transpiles the schema files in its own
+ * process (registry/import-module.ts) while this thread loads the planner.
  */
 async function loadWithProgress(io: CommandIO, schemas: string): Promise<Registry> {
   const { loadRegistry } = await import("../registry/load.ts");

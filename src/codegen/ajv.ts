@@ -26,12 +26,11 @@
  *   `z.toJSONSchema`, and strict mode still rejects unknown keywords and malformed ones.
  * - `strictTypes: false`: those checks are advice to people writing schemas by hand (a keyword
  *   without its `type` beside it), change no generated code, and took a tenth of the compile.
- *
  * - `required` with two properties or more is written as one chain of conditionals,
  *   `(missing0 = data.a === undefined ? "a" : data.b === undefined ? "b" : undefined) !== undefined`,
  *   in place of ajv's `((data.a === undefined) && (missing0 = "a")) || …` with a pair of parentheses
- *   per property (`shortRequired`): the same first missing property, error and order of checks, a
- *   tenth less code in a 1,000-event registry's validators.
+ *   per property (`shortRequired`): the same first missing property, error, order of checks and
+ *   named property loads, 3% less code in a 1,000-event registry's validators.
  *
  * `createValidatorAjv({ source: true })` is a code generator only, for the precompiled validators:
  * ajv still writes each function's source (`validate.source`), but does not evaluate it with
