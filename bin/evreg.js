@@ -8,4 +8,4 @@ const source = new URL("../src/cli/main.ts", import.meta.url);
 const { main } = existsSync(source)
   ? await (await import("jiti")).createJiti(import.meta.url).import(source.href)
   : await import("../dist/cli/main.js");
-process.exitCode = await main(process.argv);
+process.exitCode = await main(process.argv, { tuneProcess: true });
