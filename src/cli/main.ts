@@ -50,6 +50,8 @@ export interface MainOptions {
 const ONE_SHOT_V8_FLAG = "--max-inlined-bytecode-size-cumulative=100";
 
 function tuneForCommand(command: Command): void {
+  // V8's flags are Node's to set: Bun runs JavaScriptCore, and Deno's V8 may refuse a flag set late.
+  if (process.versions.bun !== undefined || process.versions.deno !== undefined) return;
   const longRunning = command.name() === "serve" || command.opts<{ watch?: boolean }>().watch === true;
   if (!longRunning) setFlagsFromString(ONE_SHOT_V8_FLAG);
 }

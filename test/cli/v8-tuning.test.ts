@@ -20,6 +20,10 @@ writeFileSync(
   'import { cachedDataVersionTag } from "node:v8";\nprocess.on("exit", () => process.stderr.write(`v8-tag ${cachedDataVersionTag()}\\n`));\n',
 );
 
+/** Makes the process look like Bun's Node compatibility, which has no V8 to tune. */
+const asBun = path.join(scratch, "as-bun.mjs");
+writeFileSync(asBun, 'process.versions.bun = "1.2.0";\n');
+
 /** The V8 tag a process running `node <args>` ends with. */
 async function tagAfter(...args: string[]): Promise<string> {
   const { stderr } = await run(process.execPath, ["--import", printTag, ...args], { cwd: scratch }).catch(
@@ -41,9 +45,10 @@ describe("V8 flags of the evreg process", () => {
     { args: ["generate", "--watch", "--check"], tuned: false },
     { args: ["serve"], tuned: false },
     { args: ["--version"], tuned: false },
-  ])("evreg $args: one-shot flags $tuned", async ({ args, tuned }) => {
+    { args: ["generate"], runtime: "bun", tuned: false },
+  ])("evreg $args: one-shot flags $tuned", async ({ args, runtime, tuned }) => {
     const untouched = await tagAfter("-e", "");
-    const tag = await tagAfter(evreg, ...args);
+    const tag = await tagAfter(...(runtime === "bun" ? ["--import", asBun] : []), evreg, ...args);
     if (tuned) expect(tag).not.toBe(untouched);
     else expect(tag).toBe(untouched);
   });
