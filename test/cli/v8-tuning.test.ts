@@ -38,15 +38,15 @@ describe("V8 flags of the evreg process", () => {
   const evreg = path.join(repoRoot, "bin/evreg.js");
 
   test.each([
-    { args: ["generate"], tuned: true },
-    { args: ["generate", "--check"], tuned: true },
-    { args: ["lint"], tuned: true },
-    { args: ["--out", "serve", "generate"], tuned: true },
-    { args: ["generate", "--watch", "--check"], tuned: false },
-    { args: ["serve"], tuned: false },
-    { args: ["--version"], tuned: false },
+    { args: ["generate"], runtime: "node", tuned: true },
+    { args: ["generate", "--check"], runtime: "node", tuned: true },
+    { args: ["lint"], runtime: "node", tuned: true },
+    { args: ["--out", "serve", "generate"], runtime: "node", tuned: true },
+    { args: ["generate", "--watch", "--check"], runtime: "node", tuned: false },
+    { args: ["serve"], runtime: "node", tuned: false },
+    { args: ["--version"], runtime: "node", tuned: false },
     { args: ["generate"], runtime: "bun", tuned: false },
-  ])("evreg $args: one-shot flags $tuned", async ({ args, runtime, tuned }) => {
+  ])("evreg $args as $runtime: one-shot flags $tuned", async ({ args, runtime, tuned }) => {
     const untouched = await tagAfter("-e", "");
     const tag = await tagAfter(...(runtime === "bun" ? ["--import", asBun] : []), evreg, ...args);
     if (tuned) expect(tag).not.toBe(untouched);
