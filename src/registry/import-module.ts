@@ -93,7 +93,8 @@ export function fastTransform(
   let done = ahead?.source === source ? ahead : undefined;
   if (done === undefined) {
     try {
-      done = { source, ...esbuildApi().transformSync(source, { ...ESBUILD_OPTIONS, sourcefile: filename }) };
+      const { code, map } = esbuildApi().transformSync(source, { ...ESBUILD_OPTIONS, sourcefile: filename });
+      done = { source, code, map };
     } catch {
       return undefined;
     }
