@@ -7,6 +7,7 @@
  */
 import path from "node:path";
 import type { Command } from "commander";
+import type { CatalogLinks } from "../codegen/catalog/links.ts";
 import {
   fileHashes,
   type GenerateTarget,
@@ -15,6 +16,7 @@ import {
   recordUpToDate,
 } from "../codegen/fingerprint.ts";
 import type { FileSink, GeneratedFiles } from "../codegen/generate.ts";
+import type { CompilerThread } from "../codegen/validators.ts";
 import type { Registry } from "../registry/define.ts";
 import { catalogLinksFromScan } from "./catalog.ts";
 import { type CommandIO, runCommand } from "./io.ts";
@@ -30,26 +32,39 @@ export const WATCH_DEBOUNCE_MS = 150;
 type Target = GenerateTarget;
 
 /**
- * Loads the stages that plan the output, and ts-morph, which both the scan and the client use. One
- * at a time: a checkout runs the CLI's TypeScript through jiti, whose imports run concurrently when
+ * Loads the stages that plan the output. ts-morph (and the TypeScript compiler, half a second) loads
+ * when first used, by the scan or by the client, while the validators compile on a thread of their
+ * own. One at a time: a checkout runs the CLI's TypeScript through jiti, whose imports run concurrently when
  * started together, and one of them can then see a module they share (registry/define.ts) half
  * evaluated.
  */
 async function loadPlanner() {
   const { planOutput } = await import("../codegen/generate.ts");
   const { scanProject } = await import("../lint/scan.ts");
-  const { tsMorph } = await import("../lint/ts-morph.ts");
-  tsMorph();
   return { planOutput, scanProject };
 }
 
+/** A registry, and a thread that loaded the validators' compiler while the registry loaded. */
+interface Loaded {
+  registry: Registry;
+  thread: CompilerThread;
+}
+
 /** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
-async function plan(registry: Registry, sources: readonly string[], sink?: FileSink): Promise<GeneratedFiles> {
+async function plan(
+  { registry, thread }: Loaded,
+  sources: readonly string[],
+  sink?: FileSink,
+): Promise<GeneratedFiles> {
   const { planOutput, scanProject } = await loadPlanner();
-  return planOutput(registry, {
-    ...(sources.length > 0 ? { links: catalogLinksFromScan(scanProject([...sources], registry)) } : {}),
-    ...(sink ? { sink } : {}),
-  });
+  let links: CatalogLinks | undefined;
+  try {
+    if (sources.length > 0) links = catalogLinksFromScan(scanProject([...sources], registry));
+  } catch (error) {
+    thread.stop();
+    throw error;
+  }
+  return planOutput(registry, { thread, ...(links ? { links } : {}), ...(sink ? { sink } : {}) });
 }
 
 async function staleFiles(out: string, files: GeneratedFiles) {
@@ -70,17 +85,25 @@ async function withProgress<T>(io: CommandIO, line: string, work: () => Promise<
 
 /**
  * Loads the registry, and the planner before it: esbuild transpiles the schema files in its own
- * process (registry/import-module.ts) while this thread loads the planner.
+ * process (registry/import-module.ts) while this thread loads the planner, and a thread loads the
+ * validators' compiler (codegen/validators.ts `startCompilerThread`), stopped if the load fails.
  */
-async function loadWithProgress(io: CommandIO, schemas: string): Promise<Registry> {
+async function loadWithProgress(io: CommandIO, schemas: string): Promise<Loaded> {
   const { loadRegistry } = await import("../registry/load.ts");
   const { transpileAhead } = await import("../registry/import-module.ts");
   transpileAhead(path.resolve(schemas));
-  await loadPlanner();
-  const registry = await withProgress(io, `loading ${shownPath(schemas)}...`, () => loadRegistry(schemas));
-  if (registry.events.length >= LARGE_REGISTRY_EVENTS)
-    io.err(`generating files for ${registry.events.length} events...`);
-  return registry;
+  const { startCompilerThread } = await import("../codegen/validators.ts");
+  const thread = startCompilerThread();
+  try {
+    await loadPlanner();
+    const registry = await withProgress(io, `loading ${shownPath(schemas)}...`, () => loadRegistry(schemas));
+    if (registry.events.length >= LARGE_REGISTRY_EVENTS)
+      io.err(`generating files for ${registry.events.length} events...`);
+    return { registry, thread };
+  } catch (error) {
+    thread.stop();
+    throw error;
+  }
 }
 
 async function checkOutput(io: CommandIO, target: Target): Promise<number> {
@@ -93,8 +116,9 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
     );
     return 0;
   }
-  const [registry, fingerprint] = await Promise.all([loadWithProgress(io, schemas), generateFingerprint(target)]);
-  const files = await plan(registry, sources);
+  const [loaded, fingerprint] = await Promise.all([loadWithProgress(io, schemas), generateFingerprint(target)]);
+  const { registry } = loaded;
+  const files = await plan(loaded, sources);
   const stale = await staleFiles(out, files);
   const lines = [
     ...stale.changed.map((file) => `  changed: ${shown}/${file}`),
@@ -119,12 +143,13 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
  */
 async function writeOutput(io: CommandIO, target: Target): Promise<number> {
   const { schemas, out, sources } = target;
-  const [registry, fingerprint] = await Promise.all([loadWithProgress(io, schemas), generateFingerprint(target)]);
+  const [loaded, fingerprint] = await Promise.all([loadWithProgress(io, schemas), generateFingerprint(target)]);
+  const { registry } = loaded;
   const { openOutputWriter } = await import("../codegen/generate.ts");
   const writer = openOutputWriter(out);
   const shown = shownPath(out);
   try {
-    const files = await plan(registry, sources, (batch) => writer.add(batch));
+    const files = await plan(loaded, sources, (batch) => writer.add(batch));
     const stale = await staleFiles(out, files);
     if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
       await writer.discard();

@@ -13,7 +13,7 @@ import type { CatalogLinks } from "./catalog/links.ts";
 import { renderCatalog } from "./catalog/render.ts";
 import { renderClient } from "./client.ts";
 import type { FileHashes } from "./fingerprint.ts";
-import { renderValidators } from "./validators.ts";
+import { type CompilerThread, startValidators } from "./validators.ts";
 
 /** Relative path (with `/`) -> file content. Order does not matter; content is deterministic. */
 export type GeneratedFiles = Map<string, string>;
@@ -37,11 +37,14 @@ export interface PlanOptions {
   catalog?: boolean;
   /** Gets each batch of files as soon as it is ready, so writing overlaps the rest of planning. */
   sink?: FileSink;
+  /** A thread started ahead to compile the validators (see validators.ts `startValidators`). */
+  thread?: CompilerThread;
 }
 
 /**
- * Everything `evreg generate` writes, handing each batch to `sink` as soon as it is ready: the
- * catalog and the JSON Schemas first, so they are written while the validators compile.
+ * Everything `evreg generate` writes, handing each batch to `sink` as soon as it is ready. The
+ * validators compile on `thread`, when given, while this thread plans the catalog, the JSON Schemas
+ * and the client, which are written meanwhile; then the validators come.
  */
 export async function planOutput(registry: Registry, options: PlanOptions = {}): Promise<GeneratedFiles> {
   const registries = [registry, systemRegistry];
@@ -50,23 +53,29 @@ export async function planOutput(registry: Registry, options: PlanOptions = {}):
     for (const [file, content] of batch) files.set(file, content);
     options.sink?.(batch);
   };
-  if (options.catalog !== false) {
-    const catalog = await renderCatalog(registry, options.links ? { links: options.links } : {});
-    ready(new Map([...catalog].map(([file, content]) => [`catalog/${file}`, content])));
-  }
-  const schemas: GeneratedFiles = new Map();
-  for (const event of registries.flatMap((each) => each.events)) {
-    for (const version of event.versions) {
-      schemas.set(schemaFilePath(event.name, version.v), `${JSON.stringify(version.envelopeSchema, null, 2)}\n`);
+  const validators = startValidators(registries, options.thread);
+  try {
+    if (options.catalog !== false) {
+      const catalog = await renderCatalog(registry, options.links ? { links: options.links } : {});
+      ready(new Map([...catalog].map(([file, content]) => [`catalog/${file}`, content])));
     }
+    const schemas: GeneratedFiles = new Map();
+    for (const event of registries.flatMap((each) => each.events)) {
+      for (const version of event.versions) {
+        schemas.set(schemaFilePath(event.name, version.v), `${JSON.stringify(version.envelopeSchema, null, 2)}\n`);
+      }
+    }
+    ready(schemas);
+    ready(new Map([["events.ts", renderClient(registry, systemRegistry)]]));
+  } catch (error) {
+    validators.cancel();
+    throw error;
   }
-  ready(schemas);
-  const validators = renderValidators(registries);
+  const { js, dts } = await validators.finish();
   ready(
     new Map([
-      ["validators.js", validators.js],
-      ["validators.d.ts", validators.dts],
-      ["events.ts", renderClient(registry, systemRegistry)],
+      ["validators.js", js],
+      ["validators.d.ts", dts],
     ]),
   );
   return files;

@@ -21,132 +21,155 @@
  *   error site, is renamed `$p` in the whole module (object keys stay).
  * Measured on the 1,000-event synthetic registry (1,985 validators): naive standalone 19 KB per
  * validator, these passes 3.1 KB; importing the module is parse-bound, so it follows the size.
+ *
+ * The code is compiled by validator-module.ts, which a worker thread imports alone: `evreg
+ * generate` starts that thread as the registry loads (`startCompilerThread`), and compiles there
+ * (`startValidators`) while its main thread plans the catalog, the JSON Schemas and the client.
  */
 
-import type { Ajv2020 } from "ajv/dist/2020.js";
-import { _Code, type Code, type Name } from "ajv/dist/compile/codegen/code.js";
-import { type UsedScopeValues, UsedValueState, type ValueScopeName } from "ajv/dist/compile/codegen/scope.js";
-import type { AnyValidateFunction, SourceCode } from "ajv/dist/types/index.js";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { tsMorph } from "../lint/ts-morph.ts";
 import type { EventDefinition, Registry } from "../registry/define.ts";
-import type { JsonSchemaObject } from "../registry/json-schema.ts";
-import { compiledSchemaOf, createValidatorAjv } from "./ajv.ts";
 import { GENERATED_HEADER } from "./client.ts";
-import {
-  compactErrorSites,
-  FAIL_WITH_SOURCE,
-  withoutDeadCode,
-  withoutErrorCounting,
-  withoutSourceUrl,
-  withShortFrame,
-  withShortInstancePath,
-} from "./error-sites.ts";
-import { type FunctionCode, propertyBlockBody, shareRepeatedBlocks } from "./shared-blocks.ts";
-import { sharePropertyChecks } from "./shared-properties.ts";
+import { type ValidatorEntry, validatorsCode } from "./validator-module.ts";
 
 /** A stable export name per event version: `billing_invoice_paid__1_0_0`. */
 export function validatorExportName(name: string, version: string): string {
   return `${name}__${version}`.replace(/[^A-Za-z0-9_]/g, "_");
 }
 
-function exportNames(registries: readonly Registry[]): [name: string, version: string, exportName: string][] {
+/** Each validator of `registries`, in order: the event and version it checks, its export name and schema. */
+function validatorsOf(registries: readonly Registry[]) {
   return registries.flatMap((registry) =>
     registry.events.flatMap((event) =>
-      event.versions.map((version): [string, string, string] => [
-        event.name,
-        version.v,
-        validatorExportName(event.name, version.v),
-      ]),
+      event.versions.map((version) => ({
+        name: event.name,
+        version: version.v,
+        exportName: validatorExportName(event.name, version.v),
+        schema: version.envelopeSchema,
+      })),
     ),
   );
 }
 
-/**
- * ajv standalone's module code for the given exports, written as ajv's `standaloneCode` does (same
- * scope declarations, same order) with three differences: property checks repeated across
- * envelopes are compiled once (shared-properties.ts), each validate function goes through
- * `compactErrorSites`, and schema literals no code refers to any more are not declared. Pieces are
- * joined once at the end: ajv's own version appends each export to one growing `Code` object, which
- * is quadratic and took about 3 s of a 1,000-event registry.
- */
-function standaloneModule(ajv: Ajv2020, exports: readonly [exportName: string, schema: JsonSchemaObject][]): string {
-  const used: UsedScopeValues = {};
-  /** Module text, with the index into `functions` where an exported validate function goes. */
-  const parts: (string | number)[] = ['"use strict";', FAIL_WITH_SOURCE];
-  const functions: FunctionCode[] = [];
-  const compacted = (source: SourceCode): string => {
-    const schemas = new Map([...(source.scopeValues.schema ?? [])].map((name) => [name.str, name.value?.ref]));
-    return withoutDeadCode(
-      withoutErrorCounting(compactErrorSites(withoutSourceUrl(source.validateCode), (name) => schemas.get(name))),
-    );
-  };
-  /** The declarations of the module-level values `code` (from `source`) uses that are not declared yet. */
-  const scopeOf = (source: SourceCode, code: string): string => {
-    const values = { ...source.scopeValues, schema: referencedSchemas(source.scopeValues.schema, code) };
-    return ajv.scope.scopeCode(values, used, referencedCode).toString();
-  };
-  const functionParts = (source: SourceCode | undefined): { scope: string; code: string } => {
-    if (!source) throw new Error("evreg: ajv compiled a validator without source code");
-    used.validate ??= new Map();
-    const names = used.validate;
-    if (names.get(source.validateName) === UsedValueState.Completed) return { scope: "", code: "" };
-    names.set(source.validateName, UsedValueState.Started);
-    const code = compacted(source);
-    return { scope: scopeOf(source, code), code };
-  };
-  const referencedCode = (name: ValueScopeName): Code | undefined => {
-    const ref = name.value?.ref;
-    const inline = (source: SourceCode | undefined) => {
-      const { scope, code } = functionParts(source);
-      return `${scope}${code}`;
-    };
-    if (name.prefix === "validate" && typeof ref === "function")
-      return new _Code(inline((ref as AnyValidateFunction).source));
-    if ((name.prefix === "root" || name.prefix === "wrapper") && typeof ref === "object" && ref !== null) {
-      const { validate, validateName } = ref as { validate?: AnyValidateFunction; validateName?: Name };
-      if (!validateName) throw new Error("evreg: ajv wrapper without a validate function");
-      const wrapper = `const ${name.str} = {validate: ${validateName.str}};`;
-      if (used.validate?.get(validateName as ValueScopeName) === UsedValueState.Started) return new _Code(wrapper);
-      return new _Code(`${wrapper}${inline(validate?.source)}`);
-    }
-    return undefined;
-  };
-  const known = sharePropertyChecks(
-    ajv,
-    exports.map(([, schema]) => schema),
-    (wrapper, path) => {
-      let source: SourceCode | undefined;
-      try {
-        source = ajv.compile(wrapper).source;
-      } catch {
-        return undefined; // a subschema only its envelope explains: compiled there, inline, as ever
-      }
-      if (!source) return undefined;
-      const body = propertyBlockBody(compacted(source), source.validateName.str, path);
-      if (body !== undefined) parts.push(scopeOf(source, body));
-      return body;
-    },
-  );
-  for (const [exportName] of exports) {
-    const validate = ajv.getSchema(exportName);
-    if (!validate?.source) throw new Error(`evreg: no compiled validator for ${exportName}`);
-    const name = validate.source.validateName.str;
-    parts.push(`export const ${exportName} = ${name};`);
-    const { scope, code } = functionParts(validate.source);
-    parts.push(scope);
-    if (code !== "") parts.push(functions.push({ name, code }) - 1);
-  }
-  const shared = shareRepeatedBlocks(functions, known);
-  return withShortInstancePath(
-    parts.map((part) => (typeof part === "number" ? withShortFrame(shared.functions[part] as string) : part)).join("") +
-      shared.shared,
-  );
+/** What the validators' code is compiled from: each export name and envelope schema. */
+function validatorEntries(registries: readonly Registry[]): ValidatorEntry[] {
+  return validatorsOf(registries).map(({ exportName, schema }) => [exportName, schema]);
 }
 
-/** The schema literals named in `code` (a name inside a string literal only keeps one too many). */
-function referencedSchemas(schemas: ReadonlySet<ValueScopeName> | undefined, code: string): Set<ValueScopeName> {
-  const named = new Set(code.match(/\bschema\d+\b/g));
-  return new Set([...(schemas ?? [])].filter((name) => named.has(name.str)));
+/**
+ * A compiler thread's source. It imports validator-module.ts (or .js, in dist/) alone as soon as it
+ * starts, through jiti when it is TypeScript (a checkout, the tests). Sent the validators (as JSON)
+ * and a shared flag, it compiles them if it is the first to claim the flag (`Atomics.exchange`), and
+ * answers the code, `null` when the calling thread claimed them first, or the failure; then it ends.
+ */
+const COMPILER_THREAD_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { module, jiti } = workerData;
+const loaded = jiti ? require(jiti).createJiti(module).import(module) : import(module);
+loaded.catch(() => {});
+parentPort.once("message", async ({ entries, claimed }) => {
+  try {
+    const { validatorsCode } = await loaded;
+    const mine = Atomics.exchange(new Int32Array(claimed), 0, 1) === 0;
+    parentPort.postMessage({ code: mine ? validatorsCode(JSON.parse(entries)) : null });
+  } catch (error) {
+    parentPort.postMessage({ failure: error instanceof Error ? error.stack ?? error.message : String(error) });
+  }
+  parentPort.close();
+});
+`;
+
+/** A worker thread that compiles the validators' code for `startValidators`. */
+export interface CompilerThread {
+  /**
+   * Compiles `entries` unless the calling thread claims them first (`claimed`, see
+   * `startValidators`): the code, or undefined when it was not the one to compile them.
+   */
+  compile(entries: readonly ValidatorEntry[], claimed: Int32Array): Promise<string | undefined>;
+  /** Ends the thread, whether it compiled anything or not. */
+  stop(): void;
+}
+
+/**
+ * Starts a thread that loads the compiler (ajv, zod's formats) at once: started before the
+ * registry loads, it is ready to compile when the registry is. Idle, it never keeps the process
+ * alive, so a command failing before it compiles still ends.
+ */
+export function startCompilerThread(): CompilerThread {
+  const typescript = import.meta.url.endsWith(".ts");
+  const module = new URL(`./validator-module.${typescript ? "ts" : "js"}`, import.meta.url);
+  const worker = new Worker(COMPILER_THREAD_SOURCE, {
+    eval: true,
+    workerData: typescript
+      ? { module: fileURLToPath(module), jiti: createRequire(import.meta.url).resolve("jiti") }
+      : { module: module.href },
+  });
+  worker.unref();
+  const stop = () => void worker.terminate();
+  return {
+    compile(entries, claimed) {
+      worker.ref();
+      // as JSON: V8's structured clone took twice as long to read back at 1,000 events (about 0.25 s)
+      worker.postMessage({ entries: JSON.stringify(entries), claimed: claimed.buffer });
+      const code = new Promise<string | undefined>((resolve, reject) => {
+        worker.once("message", (answer: { code?: string | null; failure?: string }) => {
+          if (answer.failure === undefined) resolve(answer.code ?? undefined);
+          else reject(new Error(`evreg: compiling the validators on a worker thread failed: ${answer.failure}`));
+        });
+        worker.once("error", reject);
+        worker.once("exit", () => reject(new Error("evreg: the thread compiling the validators stopped early")));
+      }).finally(stop);
+      // a failure is reported by `finish`; until then, an unawaited rejection must not end the process
+      code.catch(() => {});
+      return code;
+    },
+    stop,
+  };
+}
+
+/** What `startValidators` started. */
+export interface ValidatorsJob {
+  /** The validators' module and declarations, once compiled here or on the thread. */
+  finish(): Promise<{ js: string; dts: string }>;
+  /** Stops the thread, when the rest of the output failed and `finish` will not be called. */
+  cancel(): void;
+}
+
+/**
+ * Starts compiling generated/validators.js on `thread` (`startCompilerThread`), if given: ajv's
+ * compile is most of `evreg generate`'s time at 1,000 events, and this thread meanwhile plans the
+ * rest of the output. `finish` compiles the validators here instead when the thread has not
+ * started on them yet (a small registry, loaded before the thread has loaded ajv): whichever
+ * thread claims them first compiles them. The bytes are those of `renderValidators`.
+ */
+export function startValidators(registries: readonly Registry[], thread?: CompilerThread): ValidatorsJob {
+  const entries = validatorEntries(registries);
+  const claimed = new Int32Array(new SharedArrayBuffer(4));
+  const compiled = thread?.compile(entries, claimed);
+  return {
+    async finish() {
+      if (Atomics.exchange(claimed, 0, 1) === 0) {
+        // the thread has not started on them (it may still be loading ajv): it is not needed
+        thread?.stop();
+        return renderModule(registries, validatorsCode(entries));
+      }
+      const code = await compiled;
+      // the thread answers no code only when this thread claimed the validators first
+      if (code === undefined) throw new Error("evreg: the validators were claimed but not compiled");
+      return renderModule(registries, code);
+    },
+    cancel() {
+      thread?.stop();
+    },
+  };
+}
+
+/** generated/validators.js and .d.ts, compiled on this thread. */
+export function renderValidators(registries: readonly Registry[]): { js: string; dts: string } {
+  return renderModule(registries, validatorsCode(validatorEntries(registries)));
 }
 
 /** One entry of `eventVersions`: the version labels, or the one label alone of an event without versions. */
@@ -155,28 +178,18 @@ function eventVersionsEntry(event: EventDefinition): string {
   return `${JSON.stringify(event.name)}: ${event.versioned ? `[${versions.join(", ")}]` : versions.join("")},`;
 }
 
-export function renderValidators(registries: readonly Registry[]): { js: string; dts: string } {
+/** The module of the validators' `code`, with tables by name and version; and its declarations. */
+function renderModule(registries: readonly Registry[], code: string): { js: string; dts: string } {
   const { CodeBlockWriter, printStructure, StructureKind, VariableDeclarationKind } = tsMorph();
-  const ajv = createValidatorAjv({ source: true });
-  const names = exportNames(registries);
-  const envelopes = registries.flatMap((registry) =>
-    registry.events.flatMap((event) =>
-      event.versions.map((version): [string, JsonSchemaObject] => [
-        validatorExportName(event.name, version.v),
-        compiledSchemaOf(version.envelopeSchema),
-      ]),
-    ),
-  );
-  for (const [exportName, schema] of envelopes) ajv.addSchema(schema, exportName);
-  const code = standaloneModule(ajv, envelopes);
+  const names = validatorsOf(registries);
 
   const map = new CodeBlockWriter({ indentNumberOfSpaces: 2, useSingleQuote: false });
   map.write("export const validators = ").inlineBlock(() => {
     const byEvent = new Map<string, typeof names>();
-    for (const entry of names) byEvent.set(entry[0], [...(byEvent.get(entry[0]) ?? []), entry]);
+    for (const entry of names) byEvent.set(entry.name, [...(byEvent.get(entry.name) ?? []), entry]);
     for (const [name, versions] of byEvent) {
       map.write(`${JSON.stringify(name)}: `).inlineBlock(() => {
-        for (const [, version, exportName] of versions) map.writeLine(`${JSON.stringify(version)}: ${exportName},`);
+        for (const { version, exportName } of versions) map.writeLine(`${JSON.stringify(version)}: ${exportName},`);
       });
       map.write(",").newLine();
     }
@@ -220,7 +233,7 @@ export function renderValidators(registries: readonly Registry[]): { js: string;
         },
         // one line per export, written directly: as structures, printing them took most of this file's time
         (writer) => {
-          for (const [, , exportName] of names)
+          for (const { exportName } of names)
             writer.writeLine(`export declare const ${exportName}: EnvelopeValidator;`);
         },
         {

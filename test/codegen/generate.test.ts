@@ -58,11 +58,16 @@ describe("generated/ golden", () => {
     expect(files).toHaveLength(18 + 5);
   });
 
-  test("hands the catalog and the JSON Schemas to the sink before the validators compile", async () => {
+  test("hands the catalog, the JSON Schemas and the client to the sink before the validators are done", async () => {
     const batches: string[][] = [];
     const files = await planOutput(registry, { sink: (batch) => batches.push([...batch.keys()]) });
-    expect(batches.map((batch) => batch[0]?.split("/")[0])).toEqual(["catalog", "schemas", "validators.js"]);
-    expect(batches.at(-1)).toEqual(["validators.js", "validators.d.ts", "events.ts"]);
+    expect(batches.map((batch) => batch[0]?.split("/")[0])).toEqual([
+      "catalog",
+      "schemas",
+      "events.ts",
+      "validators.js",
+    ]);
+    expect(batches.at(-1)).toEqual(["validators.js", "validators.d.ts"]);
     expect(batches.flat().sort()).toEqual([...files.keys()].sort());
   });
 

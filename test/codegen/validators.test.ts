@@ -4,6 +4,10 @@
  * checked once by zod's own regex, with readable errors; unused schema literals are gone and the
  * output is smaller than naive ajv standalone code.
  */
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { bytesPerValidator, importValidators } from "../../bench/load-validators.ts";
@@ -11,7 +15,11 @@ import { payloadCorpus, syntheticRegistry } from "../../bench/synthetic.ts";
 import { invalidEvent, TYPICAL_NAME, TYPICAL_VERSION, typicalRegistry, validEvent } from "../../bench/typical.ts";
 import { corpusAgreement, naiveStandalone } from "../../bench/validation.ts";
 import { compiledSchemaOf, createValidatorAjv } from "../../src/codegen/ajv.ts";
-import { renderValidators } from "../../src/codegen/validators.ts";
+import { type ValidatorEntry, validatorsCode } from "../../src/codegen/validator-module.ts";
+import { renderValidators, startCompilerThread, startValidators } from "../../src/codegen/validators.ts";
+import { repoRoot, tempDir } from "../support/temp.ts";
+
+const run = promisify(execFile);
 
 const { registry, events } = syntheticRegistry(30);
 const js = renderValidators([registry]).js;
@@ -103,5 +111,58 @@ describe("errors of the typical event", () => {
       params: { format: "uuid" },
       message: 'must match format "uuid"',
     });
+  });
+});
+
+describe("compiled on a thread of its own", () => {
+  const entries = registry.events.flatMap((event) =>
+    event.versions.map((version): ValidatorEntry => [`${event.name}__${version.v}`, version.envelopeSchema]),
+  );
+  const unclaimed = () => new Int32Array(new SharedArrayBuffer(4));
+
+  test("the thread writes the code this thread writes", async () => {
+    const code = await startCompilerThread().compile(entries, unclaimed());
+    expect(code).toBe(validatorsCode(entries));
+  });
+
+  test("the thread leaves validators its caller claimed first", async () => {
+    const claimed = unclaimed();
+    claimed[0] = 1;
+    expect(await startCompilerThread().compile(entries, claimed)).toBeUndefined();
+  });
+
+  test("validators.js is the same whichever thread compiles it", async () => {
+    // finished at once, this thread claims the validators (the new thread is still loading ajv);
+    // finished later, the thread has; without a thread, this one compiles them
+    const atOnce = startValidators([registry], startCompilerThread()).finish();
+    const thread = startCompilerThread();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const later = startValidators([registry], thread).finish();
+    for (const rendered of await Promise.all([atOnce, later, startValidators([registry]).finish()]))
+      expect(rendered.js).toBe(js);
+  });
+
+  test("a failure on the thread comes back with its message", async () => {
+    const broken: ValidatorEntry[] = [["a__1", { type: "object", unknownKeyword: 1 }]];
+    await expect(startCompilerThread().compile(broken, unclaimed())).rejects.toThrow(
+      /compiling the validators on a worker thread failed: .*unknown keyword/,
+    );
+  });
+
+  test("an idle thread does not keep the process alive", async () => {
+    // a command that fails before compiling must still end: the process exits with the thread idle
+    const script = path.join(await tempDir("compiler-thread"), "idle.mjs");
+    await writeFile(
+      script,
+      [
+        'import { createJiti } from "jiti";',
+        `const jiti = createJiti(${JSON.stringify(script)});`,
+        `const { startCompilerThread } = await jiti.import(${JSON.stringify(path.join(repoRoot, "src/codegen/validators.ts"))});`,
+        "startCompilerThread();",
+        'console.log("started");',
+      ].join("\n"),
+    );
+    const { stdout } = await run(process.execPath, [script], { timeout: 20_000 });
+    expect(stdout).toBe("started\n");
   });
 });
