@@ -112,8 +112,9 @@ export function movedBody(
 }
 
 /**
- * Plans the shared property checks of `envelopes` (the very objects ajv is given) and installs
- * the `properties` keyword calling them on `ajv`. `sharedBody` compiles a wrapper (see above) and
+ * Plans the shared property checks of `envelopes` (the very objects ajv is then given, to compile),
+ * replaces in them each planned property's subschema by `true`, and installs the `properties`
+ * keyword calling the checks on `ajv`. `sharedBody` compiles a wrapper (see above) and
  * returns the shared function body of the block at `path`, or undefined. Returns the bodies, in
  * order: the function called `checkN` has the Nth.
  */
@@ -192,7 +193,12 @@ export function sharePropertyChecks(
       if (shared === undefined) plan(subschema, inner);
       else calls.set(name, shared);
     }
-    if (calls.size > 0) planned.set(node, calls);
+    if (calls.size === 0) return;
+    planned.set(node, calls);
+    // ajv never reads a planned property's subschema (the call stands for its block), so it need
+    // not walk it either: it resolves and stringifies each envelope it compiles, all of it
+    const properties = node.properties as SchemaNode;
+    for (const name of calls.keys()) properties[name] = true;
   };
   for (const envelope of envelopes) plan(envelope, []);
 
@@ -208,15 +214,11 @@ export function sharePropertyChecks(
       const calls = planned.get(cxt.parentSchema as object);
       const { gen, schema, data, it } = cxt;
       const { opts } = it;
-      if (
-        calls === undefined ||
-        it.compositeRule ||
-        opts.allErrors ||
-        opts.useDefaults ||
-        opts.removeAdditional ||
-        opts.unevaluated
-      )
-        return builtin.code(cxt);
+      if (calls === undefined) return builtin.code(cxt);
+      // a planned object is an envelope's own, reached through `properties` alone, and ajv's
+      // options are createValidatorAjv's: its subschemas are gone (above), so ajv's code cannot stand in
+      if (it.compositeRule || opts.allErrors || opts.useDefaults || opts.removeAdditional || opts.unevaluated)
+        throw new Error("evreg: shared property checks need createValidatorAjv's options, outside anyOf and the like");
       // ajv's own `properties` code (ajv/dist/vocabularies/applicator/properties.js) for the options
       // of createValidatorAjv, with a call in place of each planned property's block
       const valid = gen.name("valid");

@@ -27,7 +27,6 @@ export type ValidatorEntry = [exportName: string, schema: JsonSchemaObject];
 export function validatorsCode(entries: readonly ValidatorEntry[]): string {
   const ajv = createValidatorAjv({ source: true });
   const compiled = entries.map(([exportName, schema]): ValidatorEntry => [exportName, compiledSchemaOf(schema)]);
-  for (const [exportName, schema] of compiled) ajv.addSchema(schema, exportName);
   return withShortInstancePath(standaloneModule(ajv, compiled));
 }
 
@@ -97,6 +96,8 @@ function standaloneModule(ajv: Ajv2020, exports: readonly ValidatorEntry[]): str
       return body;
     },
   );
+  // added once planned: the properties the shared checks stand for are `true` by then (see there)
+  for (const [exportName, schema] of exports) ajv.addSchema(schema, exportName);
   for (const [exportName] of exports) {
     const validate = ajv.getSchema(exportName);
     if (!validate?.source) throw new Error(`evreg: no compiled validator for ${exportName}`);

@@ -65,6 +65,30 @@ describe("sharePropertyChecks", () => {
     expect(code).not.toContain("minLength");
   });
 
+  test("leaves ajv only the subschemas it still checks: a call stands for each of the others", () => {
+    const envelopes = [
+      envelope({ a: text, b: { type: "integer" }, once: text }),
+      envelope({ a: text, b: { type: "integer" } }),
+    ];
+    planned(envelopes, ["b"]);
+    // ajv resolved and stringified every envelope it compiled, all of it: now `true` in their place
+    expect(envelopes[0]).toEqual({
+      type: "object",
+      properties: {
+        name: true,
+        data: { type: "object", properties: { a: true, b: { type: "integer" }, once: text } },
+      },
+    });
+  });
+
+  test("refuses to compile a planned envelope with options other than createValidatorAjv's", () => {
+    const ajv = createValidatorAjv({ source: true });
+    const envelopes = [envelope({ a: text }), envelope({ a: text })];
+    sharePropertyChecks(ajv, envelopes, () => "return true;");
+    ajv.opts.allErrors = true;
+    expect(() => ajv.compile(envelopes[0] as JsonSchemaObject)).toThrow(/createValidatorAjv's options/);
+  });
+
   test("compiles string constants at one path once, each body with its own string", () => {
     const names = ["a/b.c", 'quote"d/x.y', "line\u2028sep/x.y"];
     const { asked, bodies } = planned(names.flatMap((name) => [envelope({ a: text }, name), envelope({}, name)]));
