@@ -32,11 +32,11 @@ export const WATCH_DEBOUNCE_MS = 150;
 type Target = GenerateTarget;
 
 /**
- * Loads the stages that plan the output. ts-morph (and the TypeScript compiler, half a second) loads
- * when first used, by the scan or by the client, while the validators compile on a thread of their
- * own. One at a time: a checkout runs the CLI's TypeScript through jiti, whose imports run concurrently when
- * started together, and one of them can then see a module they share (registry/define.ts) half
- * evaluated.
+ * Loads the stages that plan the output. ts-morph (and the TypeScript compiler, half a second)
+ * loads when first used, by the scan or by the client, while the validators compile on a thread of
+ * their own. One at a time: a checkout runs the CLI's TypeScript through jiti, whose imports run
+ * concurrently when started together, and one of them can then see a module they share
+ * (registry/define.ts) half evaluated.
  */
 async function loadPlanner() {
   const { planOutput } = await import("../codegen/generate.ts");
@@ -50,16 +50,21 @@ interface Loaded {
   thread: CompilerThread;
 }
 
-/** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
+/**
+ * The output for a registry; the catalog's fan-out graph comes from scanning the app's code. The
+ * thread is planOutput's to stop from when it is called; a failure before stops it here.
+ */
 async function plan(
   { registry, thread }: Loaded,
   sources: readonly string[],
   sink?: FileSink,
 ): Promise<GeneratedFiles> {
-  const { planOutput, scanProject } = await loadPlanner();
+  let planOutput: Awaited<ReturnType<typeof loadPlanner>>["planOutput"];
   let links: CatalogLinks | undefined;
   try {
-    if (sources.length > 0) links = catalogLinksFromScan(scanProject([...sources], registry));
+    const planner = await loadPlanner();
+    planOutput = planner.planOutput;
+    if (sources.length > 0) links = catalogLinksFromScan(planner.scanProject([...sources], registry));
   } catch (error) {
     thread.stop();
     throw error;
@@ -106,8 +111,23 @@ async function loadWithProgress(io: CommandIO, schemas: string): Promise<Loaded>
   }
 }
 
+/**
+ * The registry (with its thread, see `loadWithProgress`) and the inputs' fingerprint, read
+ * together; the thread is stopped when either fails (in watch mode, a file an editor is replacing).
+ */
+async function loadWithFingerprint(io: CommandIO, target: Target) {
+  const loading = loadWithProgress(io, target.schemas);
+  try {
+    const [loaded, fingerprint] = await Promise.all([loading, generateFingerprint(target)]);
+    return { loaded, fingerprint };
+  } catch (error) {
+    (await loading.catch(() => undefined))?.thread.stop();
+    throw error;
+  }
+}
+
 async function checkOutput(io: CommandIO, target: Target): Promise<number> {
-  const { schemas, out, sources } = target;
+  const { out, sources } = target;
   const shown = shownPath(out);
   const recorded = await recordedUpToDate(target);
   if (recorded) {
@@ -116,7 +136,7 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
     );
     return 0;
   }
-  const [loaded, fingerprint] = await Promise.all([loadWithProgress(io, schemas), generateFingerprint(target)]);
+  const { loaded, fingerprint } = await loadWithFingerprint(io, target);
   const { registry } = loaded;
   const files = await plan(loaded, sources);
   const stale = await staleFiles(out, files);
@@ -142,8 +162,8 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
  * dropped when the output was already up to date or planning failed.
  */
 async function writeOutput(io: CommandIO, target: Target): Promise<number> {
-  const { schemas, out, sources } = target;
-  const [loaded, fingerprint] = await Promise.all([loadWithProgress(io, schemas), generateFingerprint(target)]);
+  const { out, sources } = target;
+  const { loaded, fingerprint } = await loadWithFingerprint(io, target);
   const { registry } = loaded;
   const { openOutputWriter } = await import("../codegen/generate.ts");
   const writer = openOutputWriter(out);
