@@ -63,7 +63,8 @@ function validatorEntries(registries: readonly Registry[]): ValidatorEntry[] {
  * A compiler thread's source. It imports validator-module.ts (or .js, in dist/) alone as soon as it
  * starts, through jiti when it is TypeScript (a checkout, the tests). Sent the validators (as JSON)
  * and a shared flag, it compiles them if it is the first to claim the flag (`Atomics.exchange`), and
- * answers the code, `null` when the calling thread claimed them first, or the failure; then it ends.
+ * answers the code, `null` when the calling thread claimed them first, or the failure (its message
+ * and stack); then it ends.
  */
 const COMPILER_THREAD_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -76,7 +77,7 @@ parentPort.once("message", async ({ entries, claimed }) => {
     const mine = Atomics.exchange(new Int32Array(claimed), 0, 1) === 0;
     parentPort.postMessage({ code: mine ? validatorsCode(JSON.parse(entries)) : null });
   } catch (error) {
-    parentPort.postMessage({ failure: error instanceof Error ? error.stack ?? error.message : String(error) });
+    parentPort.postMessage({ failure: error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) } });
   }
   parentPort.close();
 });
@@ -115,9 +116,10 @@ export function startCompilerThread(): CompilerThread {
       // as JSON: V8's structured clone took twice as long to read back at 1,000 events (about 0.25 s)
       worker.postMessage({ entries: JSON.stringify(entries), claimed: claimed.buffer });
       const code = new Promise<string | undefined>((resolve, reject) => {
-        worker.once("message", (answer: { code?: string | null; failure?: string }) => {
-          if (answer.failure === undefined) resolve(answer.code ?? undefined);
-          else reject(new Error(`evreg: compiling the validators on a worker thread failed: ${answer.failure}`));
+        worker.once("message", (answer: { code?: string | null; failure?: { message: string; stack?: string } }) => {
+          // the thread's error as this thread's would be: its message, and its stack for --debug
+          if (answer.failure) reject(Object.assign(new Error(answer.failure.message), { stack: answer.failure.stack }));
+          else resolve(answer.code ?? undefined);
         });
         worker.once("error", reject);
         worker.once("exit", () => reject(new Error("evreg: the thread compiling the validators stopped early")));
