@@ -185,22 +185,34 @@ export function sharePropertyChecks(
     return name;
   };
   const planned = new WeakMap<object, Map<string, Name>>();
-  const plan = (node: SchemaNode, path: readonly string[]) => {
+  /** `keep`: the planned subschemas stay in the envelope ajv compiles (see below). */
+  const plan = (node: SchemaNode, path: readonly string[], keep: boolean) => {
     const calls = new Map<string, Name>();
     for (const [name, subschema] of propertiesOf(node)) {
       const inner = [...path, name];
       const shared = sharedFunction(subschema, inner);
-      if (shared === undefined) plan(subschema, inner);
+      if (shared === undefined) plan(subschema, inner, keep);
       else calls.set(name, shared);
     }
     if (calls.size === 0) return;
     planned.set(node, calls);
+    if (keep) return;
     // ajv never reads a planned property's subschema (the call stands for its block), so it need
     // not walk it either: it resolves and stringifies each envelope it compiles, all of it
     const properties = node.properties as SchemaNode;
     for (const name of calls.keys()) properties[name] = true;
   };
-  for (const envelope of envelopes) plan(envelope, []);
+  for (const envelope of envelopes) {
+    // zod refers to `$defs` and to the data's root (`#/properties/data`, registry/json-schema.ts),
+    // never into a subschema it shares; any `$ref` into the properties keeps them all, to be safe
+    const texts = propertiesOf(envelope).map(([, subschema]) => sites.get(subschema)?.json ?? "");
+    if (envelope.$defs !== undefined) texts.push(JSON.stringify(envelope.$defs));
+    plan(
+      envelope,
+      [],
+      texts.some((text) => text.includes('"$ref":"#/properties/')),
+    );
+  }
 
   const builtin = ajv.getKeyword("properties") as CodeKeywordDefinition;
   ajv.removeKeyword("properties");

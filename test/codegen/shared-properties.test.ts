@@ -81,6 +81,18 @@ describe("sharePropertyChecks", () => {
     });
   });
 
+  test("leaves ajv every subschema of an envelope with a $ref into its own properties", () => {
+    const pointer = { $ref: "#/properties/data/properties/a" };
+    const envelopes = [envelope({ a: text, b: pointer }), envelope({ a: text, b: pointer })];
+    const { asked } = planned(envelopes);
+    // `a` is still compiled on its own and called, but the $ref must find it in the envelope
+    expect(asked).toContain("a");
+    expect((envelopes[0] as { properties: { data: { properties: unknown } } }).properties.data.properties).toEqual({
+      a: text,
+      b: pointer,
+    });
+  });
+
   test("refuses to compile a planned envelope with options other than createValidatorAjv's", () => {
     const ajv = createValidatorAjv({ source: true });
     const envelopes = [envelope({ a: text }), envelope({ a: text })];
