@@ -44,6 +44,25 @@ function explainSqliteFailure(file: string, error: unknown) {
   return storeError("SQLite", `${file} failed`, "check the file and the disk", error);
 }
 
+/**
+ * Runs `step` again, for up to `timeoutMs`, while SQLite answers SQLITE_BUSY. Its busy timeout does
+ * not cover every lock: two connections switching a new file to WAL at the same moment can deadlock,
+ * and SQLite then answers one of them at once (seen when two processes started on one new file).
+ */
+function whileBusy(timeoutMs: number, step: () => void): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      step();
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+}
+
 export function sqliteStore(file: string, options: SqliteStoreOptions = {}): DedupStore {
   const windowMs = options.windowMs ?? DEDUP_WINDOW_MS;
   const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
@@ -51,10 +70,16 @@ export function sqliteStore(file: string, options: SqliteStoreOptions = {}): Ded
   let claimBatch: (ids: readonly string[], now: number) => boolean[];
   let releaseBatch: (ids: readonly string[]) => void;
   try {
-    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.exec("CREATE TABLE IF NOT EXISTS evreg_dedup (id TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID");
+    const timeout = options.busyTimeoutMs ?? 5_000;
+    const opened = new Database(file, { timeout });
+    db = opened;
+    whileBusy(timeout, () => {
+      opened.pragma("journal_mode = WAL");
+      opened.pragma("synchronous = NORMAL");
+      opened.exec(
+        "CREATE TABLE IF NOT EXISTS evreg_dedup (id TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID",
+      );
+    });
     const claimStatement = db.prepare<[string, number, number], { id: string }>(
       `INSERT INTO evreg_dedup (id, first_seen) VALUES (?, ?)
        ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen WHERE evreg_dedup.first_seen <= ?
