@@ -7,7 +7,6 @@
  */
 import path from "node:path";
 import type { Command } from "commander";
-import type { CatalogLinks } from "../codegen/catalog/links.ts";
 import {
   fileHashes,
   type GenerateTarget,
@@ -44,32 +43,19 @@ async function loadPlanner() {
   return { planOutput, scanProject };
 }
 
-/** A registry, and a thread that loaded the validators' compiler while the registry loaded. */
-interface Loaded {
-  registry: Registry;
-  thread: CompilerThread;
-}
-
-/**
- * The output for a registry; the catalog's fan-out graph comes from scanning the app's code. The
- * thread is planOutput's to stop from when it is called; a failure before stops it here.
- */
+/** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
 async function plan(
-  { registry, thread }: Loaded,
+  registry: Registry,
+  thread: CompilerThread,
   sources: readonly string[],
   sink?: FileSink,
 ): Promise<GeneratedFiles> {
-  let planOutput: Awaited<ReturnType<typeof loadPlanner>>["planOutput"];
-  let links: CatalogLinks | undefined;
-  try {
-    const planner = await loadPlanner();
-    planOutput = planner.planOutput;
-    if (sources.length > 0) links = catalogLinksFromScan(planner.scanProject([...sources], registry));
-  } catch (error) {
-    thread.stop();
-    throw error;
-  }
-  return planOutput(registry, { thread, ...(links ? { links } : {}), ...(sink ? { sink } : {}) });
+  const { planOutput, scanProject } = await loadPlanner();
+  return planOutput(registry, {
+    thread,
+    ...(sources.length > 0 ? { links: catalogLinksFromScan(scanProject([...sources], registry)) } : {}),
+    ...(sink ? { sink } : {}),
+  });
 }
 
 async function staleFiles(out: string, files: GeneratedFiles) {
@@ -88,41 +74,45 @@ async function withProgress<T>(io: CommandIO, line: string, work: () => Promise<
   }
 }
 
-/**
- * Loads the registry, and the planner before it: esbuild transpiles the schema files in its own
- * process (registry/import-module.ts) while this thread loads the planner, and a thread loads the
- * validators' compiler (codegen/validators.ts `startCompilerThread`), stopped if the load fails.
- */
-async function loadWithProgress(io: CommandIO, schemas: string): Promise<Loaded> {
+/** Loads the registry, and the planner before it, while esbuild transpiles the schema files. */
+async function loadWithProgress(io: CommandIO, schemas: string): Promise<Registry> {
   const { loadRegistry } = await import("../registry/load.ts");
-  const { transpileAhead } = await import("../registry/import-module.ts");
-  transpileAhead(path.resolve(schemas));
-  const { startCompilerThread } = await import("../codegen/validators.ts");
-  const thread = startCompilerThread();
-  try {
-    await loadPlanner();
-    const registry = await withProgress(io, `loading ${shownPath(schemas)}...`, () => loadRegistry(schemas));
-    if (registry.events.length >= LARGE_REGISTRY_EVENTS)
-      io.err(`generating files for ${registry.events.length} events...`);
-    return { registry, thread };
-  } catch (error) {
-    thread.stop();
-    throw error;
-  }
+  await loadPlanner();
+  const registry = await withProgress(io, `loading ${shownPath(schemas)}...`, () => loadRegistry(schemas));
+  if (registry.events.length >= LARGE_REGISTRY_EVENTS)
+    io.err(`generating files for ${registry.events.length} events...`);
+  return registry;
+}
+
+/** What `withRegistry` hands its work. */
+interface Loaded {
+  registry: Registry;
+  /** The inputs' fingerprint, read while the registry loads. */
+  fingerprint: string | undefined;
+  /** A thread that loaded the validators' compiler meanwhile. */
+  thread: CompilerThread;
 }
 
 /**
- * The registry (with its thread, see `loadWithProgress`) and the inputs' fingerprint, read
- * together; the thread is stopped when either fails (in watch mode, a file an editor is replacing).
+ * Runs `work` on the target's registry. esbuild transpiles the schema files in its own process
+ * (registry/import-module.ts), and a thread loads the validators' compiler (codegen/validators.ts
+ * `startCompilerThread`), while this thread loads the planner and then the registry. The thread
+ * is stopped when `work` ends, however it ends: in watch mode, a failed regeneration must not leave
+ * it behind.
  */
-async function loadWithFingerprint(io: CommandIO, target: Target) {
-  const loading = loadWithProgress(io, target.schemas);
+async function withRegistry<T>(io: CommandIO, target: Target, work: (loaded: Loaded) => Promise<T>): Promise<T> {
+  const { transpileAhead } = await import("../registry/import-module.ts");
+  transpileAhead(path.resolve(target.schemas));
+  const { startCompilerThread } = await import("../codegen/validators.ts");
+  const thread = startCompilerThread();
   try {
-    const [loaded, fingerprint] = await Promise.all([loading, generateFingerprint(target)]);
-    return { loaded, fingerprint };
-  } catch (error) {
-    (await loading.catch(() => undefined))?.thread.stop();
-    throw error;
+    const [registry, fingerprint] = await Promise.all([
+      loadWithProgress(io, target.schemas),
+      generateFingerprint(target),
+    ]);
+    return await work({ registry, fingerprint, thread });
+  } finally {
+    thread.stop();
   }
 }
 
@@ -136,24 +126,24 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
     );
     return 0;
   }
-  const { loaded, fingerprint } = await loadWithFingerprint(io, target);
-  const { registry } = loaded;
-  const files = await plan(loaded, sources);
-  const stale = await staleFiles(out, files);
-  const lines = [
-    ...stale.changed.map((file) => `  changed: ${shown}/${file}`),
-    ...stale.missing.map((file) => `  missing: ${shown}/${file}`),
-    ...stale.extra.map((file) => `  not generated: ${shown}/${file}`),
-  ];
-  if (lines.length === 0) {
-    await recordUpToDate(target, fingerprint, registry.events.length, fileHashes(files));
-    io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
-    return 0;
-  }
-  io.err(
-    `${shown}/ is stale: ${lines.length} file(s) differ from the registry\n${lines.join("\n")}\nfix: run \`evreg generate\` and commit ${shown}/`,
-  );
-  return 1;
+  return withRegistry(io, target, async ({ registry, fingerprint, thread }) => {
+    const files = await plan(registry, thread, sources);
+    const stale = await staleFiles(out, files);
+    const lines = [
+      ...stale.changed.map((file) => `  changed: ${shown}/${file}`),
+      ...stale.missing.map((file) => `  missing: ${shown}/${file}`),
+      ...stale.extra.map((file) => `  not generated: ${shown}/${file}`),
+    ];
+    if (lines.length === 0) {
+      await recordUpToDate(target, fingerprint, registry.events.length, fileHashes(files));
+      io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
+      return 0;
+    }
+    io.err(
+      `${shown}/ is stale: ${lines.length} file(s) differ from the registry\n${lines.join("\n")}\nfix: run \`evreg generate\` and commit ${shown}/`,
+    );
+    return 1;
+  });
 }
 
 /**
@@ -163,28 +153,28 @@ async function checkOutput(io: CommandIO, target: Target): Promise<number> {
  */
 async function writeOutput(io: CommandIO, target: Target): Promise<number> {
   const { out, sources } = target;
-  const { loaded, fingerprint } = await loadWithFingerprint(io, target);
-  const { registry } = loaded;
-  const { openOutputWriter } = await import("../codegen/generate.ts");
-  const writer = openOutputWriter(out);
-  const shown = shownPath(out);
-  try {
-    const files = await plan(loaded, sources, (batch) => writer.add(batch));
-    const stale = await staleFiles(out, files);
-    if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
-      await writer.discard();
-      await recordUpToDate(target, fingerprint, registry.events.length, fileHashes(files));
-      io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
+  return withRegistry(io, target, async ({ registry, fingerprint, thread }) => {
+    const { openOutputWriter } = await import("../codegen/generate.ts");
+    const writer = openOutputWriter(out);
+    const shown = shownPath(out);
+    try {
+      const files = await plan(registry, thread, sources, (batch) => writer.add(batch));
+      const stale = await staleFiles(out, files);
+      if (stale.changed.length + stale.missing.length + stale.extra.length === 0) {
+        await writer.discard();
+        await recordUpToDate(target, fingerprint, registry.events.length, fileHashes(files));
+        io.out(`${shown}/ is up to date (${files.size} files, ${registry.events.length} events)`);
+        return 0;
+      }
+      // the writer hashed each file as it wrote it
+      await recordUpToDate(target, fingerprint, registry.events.length, await writer.commit());
+      io.out(`wrote ${files.size} files to ${shown}/ (${registry.events.length} events)`);
       return 0;
+    } catch (error) {
+      await writer.discard();
+      throw error;
     }
-    // the writer hashed each file as it wrote it
-    await recordUpToDate(target, fingerprint, registry.events.length, await writer.commit());
-    io.out(`wrote ${files.size} files to ${shown}/ (${registry.events.length} events)`);
-    return 0;
-  } catch (error) {
-    await writer.discard();
-    throw error;
-  }
+  });
 }
 
 /** Paths under the watched folder that are never schema sources: dependencies, VCS, our own output. */

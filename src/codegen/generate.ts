@@ -37,7 +37,7 @@ export interface PlanOptions {
   catalog?: boolean;
   /** Gets each batch of files as soon as it is ready, so writing overlaps the rest of planning. */
   sink?: FileSink;
-  /** A thread started ahead to compile the validators (see validators.ts `startValidators`). */
+  /** A thread started ahead to compile the validators (validators.ts `startValidators`); its starter stops it. */
   thread?: CompilerThread;
 }
 
@@ -54,23 +54,18 @@ export async function planOutput(registry: Registry, options: PlanOptions = {}):
     options.sink?.(batch);
   };
   const validators = startValidators(registries, options.thread);
-  try {
-    if (options.catalog !== false) {
-      const catalog = await renderCatalog(registry, options.links ? { links: options.links } : {});
-      ready(new Map([...catalog].map(([file, content]) => [`catalog/${file}`, content])));
-    }
-    const schemas: GeneratedFiles = new Map();
-    for (const event of registries.flatMap((each) => each.events)) {
-      for (const version of event.versions) {
-        schemas.set(schemaFilePath(event.name, version.v), `${JSON.stringify(version.envelopeSchema, null, 2)}\n`);
-      }
-    }
-    ready(schemas);
-    ready(new Map([["events.ts", renderClient(registry, systemRegistry)]]));
-  } catch (error) {
-    validators.cancel();
-    throw error;
+  if (options.catalog !== false) {
+    const catalog = await renderCatalog(registry, options.links ? { links: options.links } : {});
+    ready(new Map([...catalog].map(([file, content]) => [`catalog/${file}`, content])));
   }
+  const schemas: GeneratedFiles = new Map();
+  for (const event of registries.flatMap((each) => each.events)) {
+    for (const version of event.versions) {
+      schemas.set(schemaFilePath(event.name, version.v), `${JSON.stringify(version.envelopeSchema, null, 2)}\n`);
+    }
+  }
+  ready(schemas);
+  ready(new Map([["events.ts", renderClient(registry, systemRegistry)]]));
   const { js, dts } = await validators.finish();
   ready(
     new Map([

@@ -136,8 +136,6 @@ export function startCompilerThread(): CompilerThread {
 export interface ValidatorsJob {
   /** The validators' module and declarations, once compiled here or on the thread. */
   finish(): Promise<{ js: string; dts: string }>;
-  /** Stops the thread, when the rest of the output failed and `finish` will not be called. */
-  cancel(): void;
 }
 
 /**
@@ -145,7 +143,8 @@ export interface ValidatorsJob {
  * compile is most of `evreg generate`'s time at 1,000 events, and this thread meanwhile plans the
  * rest of the output. `finish` compiles the validators here instead when the thread has not
  * started on them yet (a small registry, loaded before the thread has loaded ajv): whichever
- * thread claims them first compiles them. The bytes are those of `renderValidators`.
+ * thread claims them first compiles them. The bytes are those of `renderValidators`. The thread
+ * stays its starter's to stop, should planning fail before `finish`.
  */
 export function startValidators(registries: readonly Registry[], thread?: CompilerThread): ValidatorsJob {
   const entries = validatorEntries(registries);
@@ -162,9 +161,6 @@ export function startValidators(registries: readonly Registry[], thread?: Compil
       // the thread answers no code only when this thread claimed the validators first
       if (code === undefined) throw new Error("evreg: the validators were claimed but not compiled");
       return renderModule(registries, code);
-    },
-    cancel() {
-      thread?.stop();
     },
   };
 }

@@ -71,12 +71,11 @@ export function sqliteStore(file: string, options: SqliteStoreOptions = {}): Ded
   let releaseBatch: (ids: readonly string[]) => void;
   try {
     const timeout = options.busyTimeoutMs ?? 5_000;
-    const opened = new Database(file, { timeout });
-    db = opened;
+    db = new Database(file, { timeout });
     whileBusy(timeout, () => {
-      opened.pragma("journal_mode = WAL");
-      opened.pragma("synchronous = NORMAL");
-      opened.exec(
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.exec(
         "CREATE TABLE IF NOT EXISTS evreg_dedup (id TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID",
       );
     });
