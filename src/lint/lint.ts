@@ -88,8 +88,9 @@ export function lintRegistry(registry: Registry, cwd: string = process.cwd()): I
     }
     return texts.get(file);
   };
+  const declared = new Set(registry.events.map((event) => event.name));
   const issues = [
-    ...registry.events.flatMap((event) => checkEventName(event.name, { context: "registry" })),
+    ...registry.events.flatMap((event) => checkEventName(event.name, { context: "registry", declared })),
     ...checkIdTemplates(registry.events),
   ];
   const located = new Set(issues.flatMap((issue) => (issue.event ? [issue.event] : [])));

@@ -16,6 +16,8 @@ export type NameContext = "registry" | "send" | "trigger";
 
 export interface NameCheckOptions {
   context?: NameContext;
+  /** The registry's event names: a fix never renames an event to one of them. */
+  declared?: ReadonlySet<string>;
 }
 
 /** Inngest rejects longer names. */
@@ -190,7 +192,7 @@ export function checkObjectAction(name: string, options: NameCheckOptions = {}):
   ];
 }
 
-export function checkPastTense(name: string): Issue[] {
+export function checkPastTense(name: string, options: NameCheckOptions = {}): Issue[] {
   const { domain, segments } = splitName(name);
   const last = segments.at(-1) ?? "";
   if (segments.length < 2 || !/^[a-z][a-z-]*$/.test(last)) return [];
@@ -204,7 +206,12 @@ export function checkPastTense(name: string): Issue[] {
       name,
       "name/past-tense",
       `"${word}" is not past tense; an event records what already happened`,
-      renamed ? `rename to "${renamed}"` : "end the name with a past-tense verb (created, sent, synced)",
+      !renamed
+        ? "end the name with a past-tense verb (created, sent, synced)"
+        : options.declared?.has(renamed)
+          ? // `email/welcome.send` beside `email/welcome.sent`: a command, and the event recording it
+            `"${renamed}" is another event: use another past-tense verb, or, if this one asks for what that one records, turn name/past-tense off for it in the lint config's "overrides"`
+          : `rename to "${renamed}"`,
     ),
   ];
 }
@@ -225,6 +232,6 @@ export function checkEventName(name: string, options: NameCheckOptions = {}): Is
     ...wildcard,
     ...(wording.length > 0 || wildcard.length > 0
       ? []
-      : [...checkObjectAction(name, options), ...checkPastTense(name)]),
+      : [...checkObjectAction(name, options), ...checkPastTense(name, options)]),
   ];
 }

@@ -46,12 +46,20 @@ describe("evreg lint", () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.summary).toEqual({ errors: 0, warnings: 4 });
-    expect(report.issues.map((issue: { event: string }) => issue.event).sort()).toEqual([
+    const fixes = Object.fromEntries(
+      report.issues.map((issue: { event: string; fix: string }) => [issue.event, issue.fix] as const),
+    );
+    expect(Object.keys(fixes).sort()).toEqual([
       "crm/contact.add",
       "email/welcome.send",
       "subscription/trial.create",
       "trial/reminder.send",
     ]);
+    // three of the four past-tense names are already the registry's events recording the command
+    expect(fixes["crm/contact.add"]).toMatch(/^"crm\/contact.added" is another event/);
+    expect(fixes["email/welcome.send"]).toMatch(/^"email\/welcome.sent" is another event/);
+    expect(fixes["subscription/trial.create"]).toMatch(/^"subscription\/trial.created" is another event/);
+    expect(fixes["trial/reminder.send"]).toBe('rename to "trial/reminder.sent"');
   });
 
   it("takes severities from --rule and prints github annotations", async () => {

@@ -99,6 +99,23 @@ describe("checkEventName", () => {
     if (fix) expect(issues.map((issue) => issue.fix).join("\n")).toContain(fix);
   });
 
+  it.each([
+    // the guide's commands beside the events recording them: renaming would take the other's name
+    [
+      "email/welcome.send",
+      ["email/welcome.sent"],
+      '"email/welcome.sent" is another event: use another past-tense verb',
+    ],
+    ["crm/contact.add", ["crm/contact.added", "crm/contact.add"], "turn name/past-tense off for it"],
+    // a registry without the renamed event keeps the plain rename
+    ["trial/reminder.send", ["trial/reminder.send", "email/welcome.sent"], 'rename to "trial/reminder.sent"'],
+  ])("%s among %j: the fix says %j", (name, declared, fix) => {
+    const issues = checkEventName(name, { context: "registry", declared: new Set(declared) });
+    expect(issues.map((issue) => issue.rule)).toEqual(["name/past-tense"]);
+    expect(issues[0]?.fix).toContain(fix);
+    expect(issues[0]?.fix?.includes("rename to")).toBe(fix.startsWith("rename to"));
+  });
+
   it("has at least 60 cases", () => {
     expect(cases.length).toBeGreaterThanOrEqual(60);
   });
