@@ -15,8 +15,10 @@ import { payloadCorpus, syntheticRegistry } from "../../bench/synthetic.ts";
 import { invalidEvent, TYPICAL_NAME, TYPICAL_VERSION, typicalRegistry, validEvent } from "../../bench/typical.ts";
 import { corpusAgreement, naiveStandalone } from "../../bench/validation.ts";
 import { compiledSchemaOf, createValidatorAjv } from "../../src/codegen/ajv.ts";
+import { planOutput } from "../../src/codegen/generate.ts";
 import { type ValidatorEntry, validatorsCode } from "../../src/codegen/validator-module.ts";
 import { renderValidators, startCompilerThread, startValidators } from "../../src/codegen/validators.ts";
+import { ANNOTATED_NAME, annotatedPayloads, annotatedRegistry, zodAccepts } from "../fixtures/annotated.ts";
 import { repoRoot, tempDir } from "../support/temp.ts";
 
 const run = promisify(execFile);
@@ -70,6 +72,105 @@ describe("compiledSchemaOf", () => {
   test.each(table)("%s", (_title, schema, want) => {
     const { $schema: _, ...json } = z.toJSONSchema(schema) as Record<string, unknown>;
     expect(compiledSchemaOf(json)).toEqual(want);
+  });
+
+  const data = { foo: 1, "x-pii": { minimum: 3 } };
+  // [title, given, want]: keys ajv does not know are left out at keyword positions only
+  const annotations: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    [
+      "annotations beside keywords",
+      { type: "string", foo: 1, "x-pii": true, title: "t" },
+      { type: "string", title: "t" },
+    ],
+    [
+      "names in properties, patternProperties, $defs and dependentSchemas stay",
+      {
+        properties: { foo: { type: "string", owner: "a" }, minimum: { type: "number" } },
+        patternProperties: { "^x-": { foo: 1 } },
+        $defs: { foo: { type: "integer", "x-pii": true } },
+        dependentSchemas: { foo: { required: ["minimum"], foo: 1 } },
+      },
+      {
+        properties: { foo: { type: "string" }, minimum: { type: "number" } },
+        patternProperties: { "^x-": {} },
+        $defs: { foo: { type: "integer" } },
+        dependentSchemas: { foo: { required: ["minimum"] } },
+      },
+    ],
+    [
+      "subschemas of single, and array keywords",
+      {
+        items: { foo: 1 },
+        additionalProperties: { foo: 1, not: { foo: 1 } },
+        propertyNames: { foo: 1 },
+        contains: { foo: 1 },
+        if: { foo: 1 },
+        // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword under test.
+        then: { foo: 1 },
+        else: { foo: 1 },
+        anyOf: [{ foo: 1 }, true],
+        allOf: [{ foo: 1 }],
+        oneOf: [{ foo: 1 }],
+        prefixItems: [{ type: "string", foo: 1 }],
+      },
+      {
+        items: {},
+        additionalProperties: { not: {} },
+        propertyNames: {},
+        contains: {},
+        if: {},
+        // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword under test.
+        then: {},
+        else: {},
+        anyOf: [{}, true],
+        allOf: [{}],
+        oneOf: [{}],
+        prefixItems: [{ type: "string" }],
+      },
+    ],
+    [
+      "data in const, enum, default and examples is not rewritten",
+      { const: data, enum: [data, "foo"], default: data, examples: [data], required: ["foo"] },
+      { const: data, enum: [data, "foo"], default: data, examples: [data], required: ["foo"] },
+    ],
+    [
+      "keywords evreg switched off stay, for strict mode to refuse",
+      { unevaluatedProperties: false, foo: 1 },
+      { unevaluatedProperties: false },
+    ],
+  ];
+  test.each(annotations)("%s", (_title, given, want) => {
+    const before = structuredClone(given);
+    expect(compiledSchemaOf(given)).toEqual(want);
+    expect(given).toEqual(before);
+  });
+
+  test.each([
+    "unevaluatedProperties",
+    "unevaluatedItems",
+  ])("a schema using %s, which evreg switched off, still fails to compile", (keyword) => {
+    const schema = compiledSchemaOf({ type: "object", [keyword]: false });
+    expect(() => createValidatorAjv().compile(schema)).toThrow(`strict mode: unknown keyword: "${keyword}"`);
+  });
+});
+
+describe("annotations from .meta()", () => {
+  test("stay in the published JSON Schema", async () => {
+    const files = await planOutput(annotatedRegistry, { catalog: false });
+    const text = String(files.get(`schemas/${ANNOTATED_NAME}/1.0.0.json`));
+    const data = JSON.parse(text).properties.data;
+    expect(data["x-retention"]).toBe("30d");
+    expect(data.properties.profile).toMatchObject({ owner: "team-a" });
+    expect(data.properties.profile.properties.email).toEqual({ type: "string", foo: 1, "x-pii": true });
+    expect(data.properties.tags).toMatchObject({ "x-pii": false, items: { "x-source": { system: "crm" } } });
+  });
+
+  test("are ignored by the validators, which give zod's verdicts", async () => {
+    const validate = (await importValidators(renderValidators([annotatedRegistry]).js))[ANNOTATED_NAME]?.["1.0.0"];
+    for (const [title, data, accepted] of annotatedPayloads) {
+      expect(zodAccepts(data), title).toBe(accepted);
+      expect(validate?.({ name: ANNOTATED_NAME, data }), title).toBe(accepted);
+    }
   });
 });
 
@@ -143,13 +244,13 @@ describe("compiled on a thread of its own", () => {
   });
 
   test("a failure on the thread comes back with its message", async () => {
-    const broken: ValidatorEntry[] = [["a__1", { type: "object", unknownKeyword: 1 }]];
+    const broken: ValidatorEntry[] = [["a__1", { type: "object", unevaluatedProperties: false }]];
     // as this thread would have thrown it: ajv's message alone (the stack is the thread's)
     const error = await startCompilerThread()
       .compile(broken, unclaimed())
       .catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toBe('strict mode: unknown keyword: "unknownKeyword"');
+    expect((error as Error).message).toBe('strict mode: unknown keyword: "unevaluatedProperties"');
     expect((error as Error).stack).toMatch(/checkStrictMode/);
   });
 

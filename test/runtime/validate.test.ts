@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import registry from "../../schemas/index.ts";
 import { EventValidationError, type Issue } from "../../src/errors.ts";
 import { createEventValidator, type PrecompiledValidators } from "../../src/runtime/validate.ts";
+import { ANNOTATED_NAME, annotatedPayloads, annotatedRegistry, zodAccepts } from "../fixtures/annotated.ts";
 
 const invoice = {
   name: "billing/invoice.paid",
@@ -294,5 +295,15 @@ describe("with the generated precompiled validators", () => {
     for (const [, event] of rejected) expect(precompiled.check(event).issues).toEqual(validator.check(event).issues);
     expect(precompiled.check(invoice).issues).toEqual([]);
     expect(precompiled.check(profile).issues).toEqual([]);
+  });
+});
+
+describe("a registry with .meta() annotations", () => {
+  it("compiles at start-up and gives zod's verdicts, ignoring the annotations", () => {
+    const annotated = createEventValidator({ registry: annotatedRegistry });
+    for (const [title, data, accepted] of annotatedPayloads) {
+      expect(zodAccepts(data), title).toBe(accepted);
+      expect(annotated.check({ name: ANNOTATED_NAME, data }).issues.length === 0, title).toBe(accepted);
+    }
   });
 });
