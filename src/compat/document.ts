@@ -86,6 +86,18 @@ export const SCHEMA_MAP_KEYWORDS = new Set([
 ]);
 export const SCHEMA_ARRAY_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems", "items"]);
 
+/** Every keyword of JSON Schema draft-04 to 2020-12; any other key of a schema is an annotation. */
+export const JSON_SCHEMA_KEYWORDS = new Set([
+  ...SCHEMA_KEYWORDS,
+  ...SCHEMA_MAP_KEYWORDS,
+  ...SCHEMA_ARRAY_KEYWORDS,
+  ...["$schema", "$id", "id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"],
+  ...["$vocabulary", "$comment", "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum"],
+  ...["exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains"],
+  ...["minContains", "maxProperties", "minProperties", "required", "dependentRequired", "format", "contentEncoding"],
+  ...["contentMediaType", "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples"],
+]);
+
 /** Reads a schema document; throws a CompatibilityError when `root` is not an object or a boolean. */
 export function loadSchemaDocument(root: unknown, label: string, fallback: Dialect = "2020-12"): SchemaDocument {
   if (typeof root !== "boolean" && !isSchemaObject(root)) {

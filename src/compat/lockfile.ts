@@ -1,13 +1,19 @@
 /**
  * `schemas/evreg.lock.json`: the published versions of every event, each as its canonical JSON
- * Schema (the envelope the registry publishes, keys sorted, documentation keywords dropped) and the
+ * Schema (the envelope the registry publishes, keys sorted, documentation and annotations dropped) and the
  * sha256 of that canonical JSON. Deterministic: the same registry always gives the same bytes.
  */
 import { CompatibilityError } from "../errors.ts";
 import type { Registry } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { sha256OfJson, stableStringify } from "./canonical.ts";
-import { isSchemaObject, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from "./document.ts";
+import {
+  isSchemaObject,
+  JSON_SCHEMA_KEYWORDS,
+  SCHEMA_ARRAY_KEYWORDS,
+  SCHEMA_KEYWORDS,
+  SCHEMA_MAP_KEYWORDS,
+} from "./document.ts";
 
 export const LOCKFILE_VERSION = 1;
 export const LOCKFILE_NAME = "evreg.lock.json";
@@ -25,14 +31,18 @@ export interface Lockfile {
 }
 
 /** Keywords that document a schema without changing what it accepts: editing them is not a change. */
-const DOCUMENTATION = new Set(["title", "description", "examples", "$comment"]);
+const DOCUMENTATION = new Set(["title", "description", "examples", "$comment", "deprecated", "readOnly", "writeOnly"]);
 
-/** The schema without documentation keywords (at schema positions only, never inside data like `enum`). */
+/**
+ * The schema without documentation keywords and without keys no JSON Schema draft defines: the app's
+ * own annotations, such as zod `.meta({ "x-pii": true })`, document a field as a description does.
+ * At schema positions only, never inside data like `enum` or among property names.
+ */
 export function canonicalSchema(schema: unknown): unknown {
   if (!isSchemaObject(schema)) return schema;
   const result: JsonSchemaObject = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (DOCUMENTATION.has(key)) continue;
+    if (DOCUMENTATION.has(key) || !JSON_SCHEMA_KEYWORDS.has(key)) continue;
     if (SCHEMA_KEYWORDS.has(key) && !Array.isArray(value)) result[key] = canonicalSchema(value);
     else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) result[key] = value.map(canonicalSchema);
     else if (SCHEMA_MAP_KEYWORDS.has(key) && isSchemaObject(value)) {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { sha256OfJson } from "../../src/compat/canonical.ts";
 import { buildLockfile, parseLockfile, serializeLockfile } from "../../src/compat/lockfile.ts";
 import { checkRegistry, dataPathOf } from "../../src/compat/registry-check.ts";
 import { CompatibilityError } from "../../src/errors.ts";
 import { type CompatibilityMode, defineEvent, defineRegistry } from "../../src/registry/define.ts";
+import type { JsonSchemaObject } from "../../src/registry/json-schema.ts";
 
 const base = { orderId: z.string(), amount: z.number().int() };
 
@@ -119,9 +121,31 @@ describe("checkRegistry: the lockfile", () => {
     expect(issues[0]?.fix).toContain("new version");
   });
 
-  it("ignores documentation edits of a published version", () => {
-    const described = { v: "1.0.0", data: z.object({ ...base, amount: z.number().int().describe("in cents") }) };
-    expect(checkRegistry(registryOf([described]), locked)).toEqual([]);
+  it.each([
+    ["a description", z.number().int().describe("in cents")],
+    ["annotations of the app's own", z.number().int().meta({ "x-pii": true, owner: "team-a" })],
+    ["deprecated", z.number().int().meta({ deprecated: true })],
+  ])("ignores %s added to a published version, as documentation", (_title, amount) => {
+    expect(checkRegistry(registryOf([{ v: "1.0.0", data: z.object({ ...base, amount }) }]), locked)).toEqual([]);
+  });
+
+  it("reads a property named like an annotation as a property", () => {
+    const issues = checkRegistry(
+      registryOf([{ v: "1.0.0", data: z.object({ ...base, "x-pii": z.string() }) }]),
+      locked,
+    );
+    expect(rules(issues)).toEqual(["compat/version-changed"]);
+    expect(issues[0]?.message).toContain("/properties/data/properties/x-pii");
+  });
+
+  it("matches a lock that recorded annotations to the same version without them", () => {
+    const annotated = registryOf([
+      { v: "1.0.0", data: z.object({ ...base, amount: z.number().int().meta({ foo: 1 }) }) },
+    ]);
+    const schema = annotated.events[0]?.versions[0]?.envelopeSchema as JsonSchemaObject;
+    const older = structuredClone(locked);
+    older.events["shop/order.placed"] = { "1.0.0": { schema, sha256: sha256OfJson(schema) } };
+    expect(checkRegistry(registryOf([v1]), older)).toEqual([]);
   });
 
   it("fails when a published version or event vanished", () => {
