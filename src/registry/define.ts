@@ -10,6 +10,7 @@ import {
   findUnrepresentable,
   isZodObject,
   type JsonSchemaObject,
+  type MetaConstraint,
   toDataJsonSchema,
 } from "./json-schema.ts";
 import { sourcePosition } from "./source-maps.ts";
@@ -302,6 +303,50 @@ function checkUpcasters(
   });
 }
 
+/** The zod check for a validation keyword, for the fix of a `.meta()` that sets it. */
+function zodCheckFor(keyword: string, value: unknown): string | undefined {
+  const shown = JSON.stringify(value);
+  switch (keyword) {
+    case "minimum":
+    case "minLength":
+    case "minItems":
+      return `.min(${shown})`;
+    case "maximum":
+    case "maxLength":
+    case "maxItems":
+      return `.max(${shown})`;
+    case "exclusiveMinimum":
+      return `.gt(${shown})`;
+    case "exclusiveMaximum":
+      return `.lt(${shown})`;
+    case "multipleOf":
+      return `.multipleOf(${shown})`;
+    case "pattern":
+      return typeof value === "string" ? `.regex(/${value}/)` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * zod copies `.meta()` keys into the JSON Schema verbatim, and JSON Schema validates by some of
+ * them: the validators would then check a rule zod does not (or another one than zod's).
+ */
+function metaConstraintIssue(
+  found: MetaConstraint,
+  label: string,
+  issue: (rule: string, message: string, fix: string, path?: string) => Issue,
+): Issue {
+  const { keyword, value, zodValue } = found;
+  const check = zodCheckFor(keyword, value);
+  return issue(
+    "registry/meta-keyword",
+    `version ${label}: .meta() sets ${JSON.stringify(keyword)} to ${JSON.stringify(value)}, a JSON Schema validation keyword ${zodValue === undefined ? "zod does not write there" : `zod writes as ${JSON.stringify(zodValue)} there`}, so the validators would not accept exactly what zod accepts`,
+    `${check ? `express the constraint with zod (${check})` : "express the constraint with zod's own checks"}, or rename the key to an annotation such as "x-${keyword}"`,
+    `/data${found.path}`,
+  );
+}
+
 /**
  * Declares one event type with its versions. Throws a RegistryError naming every mistake.
  * An event with `data` alone has one implicit version, `1.0.0`, typed like a declared one.
@@ -411,8 +456,9 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
       return;
     }
     let dataSchema: JsonSchemaObject;
+    const metaConstraints: MetaConstraint[] = [];
     try {
-      dataSchema = toDataJsonSchema(version.data);
+      dataSchema = toDataJsonSchema(version.data, (found) => metaConstraints.push(found));
     } catch (error) {
       issues.push(
         issue(
@@ -422,6 +468,10 @@ export function defineEvent(input: EventInput<string, readonly VersionInput[]>):
           `/versions/${index}/data`,
         ),
       );
+      return;
+    }
+    if (metaConstraints.length > 0) {
+      issues.push(...metaConstraints.map((found) => metaConstraintIssue(found, label, issue)));
       return;
     }
     versions.push({

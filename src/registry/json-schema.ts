@@ -125,19 +125,84 @@ export function isZodObject(schema: unknown): schema is z.ZodObject {
 }
 
 /**
+ * Keywords that change what a schema accepts: JSON Schema 2020-12's, and those ajv adds (`nullable`,
+ * `$async`, ajv-formats' `format*` limits) or refuses (the dynamic-scope ones, see codegen/ajv.ts).
+ * zod writes them for its own checks; from `.meta()` they make the validators check what zod does not.
+ */
+export const VALIDATION_KEYWORDS: ReadonlySet<string> = new Set([
+  ...["type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum"],
+  ...["maxLength", "minLength", "pattern", "format", "maxItems", "minItems", "uniqueItems", "maxContains"],
+  ...["minContains", "maxProperties", "minProperties", "required", "dependentRequired", "allOf", "anyOf", "oneOf"],
+  ...["not", "if", "then", "else", "dependentSchemas", "dependencies", "prefixItems", "items", "contains"],
+  ...["properties", "patternProperties", "additionalProperties", "propertyNames", "$ref", "nullable", "$async"],
+  ...["formatMaximum", "formatMinimum", "formatExclusiveMaximum", "formatExclusiveMinimum"],
+  ...["unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "$dynamicAnchor", "$recursiveRef"],
+  "$recursiveAnchor",
+]);
+
+/** A validation keyword a `.meta()` sets where zod alone would not write it, or would write another value. */
+export interface MetaConstraint {
+  /** JSON pointer into the data schema, where zod converts the schema carrying the metadata. */
+  path: string;
+  keyword: string;
+  value: unknown;
+  /** What zod writes there without the metadata, if anything. */
+  zodValue: unknown;
+}
+
+const DATA_JSON_SCHEMA = {
+  target: "draft-2020-12",
+  io: "input",
+  unrepresentable: "throw",
+  cycles: "ref",
+  reused: "inline",
+} as const;
+
+/** What a schema's own metadata is compared with: the schema converted with none at all. */
+const NO_METADATA = z.registry<Record<string, unknown>>();
+
+/**
  * The JSON Schema of what zod accepts: `io: "input"`, so `z.object` stays open (zod strips unknown
  * keys, it does not reject them) and `z.strictObject` is closed, and defaulted fields are optional.
+ * zod copies each `.meta()` key into it; `onMetaConstraint` hears of those that are validation
+ * keywords zod would not write so, found while converting (most schemas carry no metadata).
  */
-export function toDataJsonSchema(schema: z.ZodType): JsonSchemaObject {
+export function toDataJsonSchema(
+  schema: z.ZodType,
+  onMetaConstraint?: (found: MetaConstraint) => void,
+): JsonSchemaObject {
   const json = z.toJSONSchema(schema, {
-    target: "draft-2020-12",
-    io: "input",
-    unrepresentable: "throw",
-    cycles: "ref",
-    reused: "inline",
+    ...DATA_JSON_SCHEMA,
+    ...(onMetaConstraint && {
+      override: ({ zodSchema, path }) => {
+        const meta = z.globalRegistry.get(zodSchema);
+        if (meta !== undefined) metaConstraintsOf(zodSchema, meta, path, onMetaConstraint);
+      },
+    }),
   }) as JsonSchemaObject;
   delete json.$schema;
   return json;
+}
+
+function metaConstraintsOf(
+  schema: z.core.$ZodType,
+  meta: Record<string, unknown>,
+  path: readonly (string | number)[],
+  found: (constraint: MetaConstraint) => void,
+): void {
+  let own: JsonSchemaObject | undefined;
+  for (const keyword of Object.keys(meta)) {
+    if (!VALIDATION_KEYWORDS.has(keyword)) continue;
+    own ??= z.toJSONSchema(schema, { ...DATA_JSON_SCHEMA, metadata: NO_METADATA }) as JsonSchemaObject;
+    const value = meta[keyword];
+    if (JSON.stringify(own[keyword]) === JSON.stringify(value)) continue;
+    found({
+      path: path.map((key) => `/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`).join(""),
+      keyword,
+      value,
+      zodValue: own[keyword],
+    });
+  }
 }
 
 /** Inngest's limits on `ts`: integer milliseconds between 1980 and 2100. */

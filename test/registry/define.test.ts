@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { compiledSchemaOf, createValidatorAjv } from "../../src/codegen/ajv.ts";
 import { defineEvent, defineRegistry, fillIdTemplate, RegistryError } from "../../src/index.ts";
+import { VALIDATION_KEYWORDS } from "../../src/registry/json-schema.ts";
 import { compareVersions, versionStyle } from "../../src/registry/versions.ts";
 
 const data = z.object({ orderId: z.string() });
@@ -281,5 +282,91 @@ describe("version labels", () => {
     ["1.10.0", "1.9.0", 1],
   ])("%s vs %s", (a, b, sign) => {
     expect(Math.sign(compareVersions(a, b))).toBe(sign);
+  });
+});
+
+describe(".meta() keys", () => {
+  // [title, data, path, keyword, zod's check in the fix]
+  const validating: [string, z.ZodObject, string, string, string][] = [
+    ["minimum", z.object({ n: z.number().meta({ minimum: 5 }) }), "/data/properties/n", "minimum", ".min(5)"],
+    ["pattern", z.object({ s: z.string().meta({ pattern: "^a" }) }), "/data/properties/s", "pattern", ".regex(/^a/)"],
+    [
+      "maxLength, nested",
+      z.object({ p: z.object({ email: z.string().meta({ maxLength: 3 }) }) }),
+      "/data/properties/p/properties/email",
+      "maxLength",
+      ".max(3)",
+    ],
+    [
+      "another value than zod's",
+      z.object({ s: z.string().min(3).meta({ minLength: 5 }) }),
+      "/data/properties/s",
+      "minLength",
+      ".min(5)",
+    ],
+    [
+      "in an array",
+      z.object({ a: z.array(z.number().meta({ maximum: 2 })) }),
+      "/data/properties/a/items",
+      "maximum",
+      ".max(2)",
+    ],
+    [
+      "on the data object",
+      z.object({}).meta({ additionalProperties: false }),
+      "/data",
+      "additionalProperties",
+      "zod's own checks",
+    ],
+  ];
+  test.each(validating)("a validation keyword is an issue: %s", (_title, data, path, keyword, check) => {
+    const error = registryError(() => defineEvent({ name: "a/b.c", versions: [{ v: "1.0.0", data }] }));
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]).toMatchObject({ rule: "registry/meta-keyword", event: "a/b.c", path });
+    expect(error.issues[0]?.message).toContain(`version 1.0.0: .meta() sets "${keyword}"`);
+    expect(error.issues[0]?.fix).toContain(check);
+    expect(error.issues[0]?.fix).toContain(`"x-${keyword}"`);
+    expect(error.issues[0]?.file).toMatch(/define\.test\.ts$/);
+  });
+
+  test("the issue says what, where and how to fix it", () => {
+    const data = z.object({ email: z.string().meta({ minimum: 5 }) });
+    const [issue] = registryError(() => defineEvent({ name: "a/b.c", versions: [{ v: "2.0.0", data }] })).issues;
+    expect(issue?.path).toBe("/data/properties/email");
+    expect(issue?.message).toBe(
+      'version 2.0.0: .meta() sets "minimum" to 5, a JSON Schema validation keyword zod does not write there, so the validators would not accept exactly what zod accepts',
+    );
+    expect(issue?.fix).toBe(
+      'express the constraint with zod (.min(5)), or rename the key to an annotation such as "x-minimum"',
+    );
+  });
+
+  test.each([
+    ["annotations", z.string().meta({ foo: 1, "x-pii": true, owner: "team-a" })],
+    [
+      "documentation keywords",
+      z
+        .string()
+        .describe("d")
+        .meta({ title: "t", examples: ["x"], deprecated: true }),
+    ],
+    ["a validation keyword zod writes itself, with zod's value", z.string().min(3).meta({ minLength: 3 })],
+    ["zod's registration id", z.string().meta({ id: "Email" })],
+  ])("%s are no issue", (_title, field) => {
+    expect(() => defineEvent({ name: "a/b.c", data: z.object({ field }) })).not.toThrow();
+  });
+
+  test("every keyword ajv writes checks for is a validation keyword, and no annotation is", () => {
+    const { RULES } = createValidatorAjv();
+    // `$comment` checks nothing; `id` is zod's registration tag, which zod never writes
+    const checked = Object.keys(RULES.all).filter((keyword) => keyword !== "$comment" && keyword !== "id");
+    expect(checked.filter((keyword) => !VALIDATION_KEYWORDS.has(keyword))).toEqual([]);
+    // keywords without code of their own: annotations and structure, but for `$async`, which ajv
+    // reads itself to make the validator return a promise
+    const annotations = Object.keys(RULES.keywords).filter(
+      (keyword) => !(keyword in RULES.all) && keyword !== "$async",
+    );
+    expect(annotations).toContain("title");
+    expect(annotations.filter((keyword) => VALIDATION_KEYWORDS.has(keyword))).toEqual([]);
   });
 });
