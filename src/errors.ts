@@ -20,6 +20,11 @@ export interface Issue {
   index?: number;
 }
 
+/** One key as a segment of a JSON pointer such as an Issue's `path` (RFC 6901: `~` and `/` escaped). */
+export function pointerSegment(key: string | number): string {
+  return String(key).replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
 /** Base of every error evreg throws for user input: carries the Issues and prints them all. */
 export class EvregError extends Error {
   readonly issues: readonly Issue[];

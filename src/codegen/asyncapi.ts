@@ -7,6 +7,7 @@
  * in draft-07 (`$defs` -> `definitions`, `prefixItems` -> `items` arrays); the two say the same for
  * everything zod writes. `$ref`s are made absolute because AsyncAPI resolves them in the document.
  */
+import { pointerSegment } from "../errors.ts";
 import { type EventDefinition, fillIdTemplate, type Registry } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { exampleEnvelope } from "./catalog/example.ts";
@@ -21,10 +22,6 @@ export interface AsyncApiOptions {
 
 const TRAIT = "inngestEvent";
 const CORRELATION = "eventId";
-
-function pointerEscape(key: string): string {
-  return key.replaceAll("~", "~0").replaceAll("/", "~1");
-}
 
 /** Restates a 2020-12 envelope in draft-07 with `$ref`s absolute under `base` (a JSON pointer). */
 export function toDraft07(schema: JsonSchemaObject, base: string): JsonSchemaObject {
@@ -76,7 +73,7 @@ export function renderAsyncApi(registry: Registry, options: AsyncApiOptions = {}
     const channelMessages: Record<string, unknown> = {};
     for (const version of event.versions) {
       const key = `${channel}.${version.v}`.replace(/[^A-Za-z0-9.-]/g, "_");
-      const base = `#/components/messages/${pointerEscape(key)}/payload/schema`;
+      const base = `#/components/messages/${pointerSegment(key)}/payload/schema`;
       messages[key] = {
         name: event.name,
         title: `${event.name} ${version.v}`,

@@ -6,13 +6,13 @@
  * tuples, anyOf/oneOf branch matching, finite `enum`/`const` sets decided by evaluation).
  * `$ref`s are followed with a guard: a pair of schemas already being compared counts as compatible.
  */
+import { pointerSegment } from "../errors.ts";
 import type { JsonSchema, JsonSchemaObject } from "../registry/json-schema.ts";
 import { canonicalJson, jsonEqual } from "./canonical.ts";
 import {
   ANNOTATION_KEYWORDS,
   type Dialect,
   deref,
-  escapePointer,
   isSchemaObject,
   type Located,
   loadSchemaDocument,
@@ -231,7 +231,7 @@ class SchemaDiffer {
     const at = (schema: unknown, located: Located): Located => ({ schema: schema as JsonSchema, doc: located.doc });
     const declaredOnly = this.options.undeclaredProperties === "declared-only";
     for (const key of unionKeys(oldProperties, newProperties)) {
-      const keyPath = `${path}/properties/${escapePointer(key)}`;
+      const keyPath = `${path}/properties/${pointerSegment(key)}`;
       const oldProperty = oldProperties[key];
       const newProperty = newProperties[key];
       if (oldProperty !== undefined && newProperty !== undefined) {
@@ -311,18 +311,18 @@ class SchemaDiffer {
         withDefault
           ? change(
               "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED",
-              `${path}/required/${escapePointer(key)}`,
+              `${path}/required/${pointerSegment(key)}`,
               true,
               true,
               `"${key}"`,
             )
-          : change("REQUIRED_PROPERTY_ADDED", `${path}/required/${escapePointer(key)}`, false, true, `"${key}"`),
+          : change("REQUIRED_PROPERTY_ADDED", `${path}/required/${pointerSegment(key)}`, false, true, `"${key}"`),
       );
     }
     for (const key of oldRequired) {
       if (!newRequired.has(key))
         changes.push(
-          change("REQUIRED_PROPERTY_REMOVED", `${path}/required/${escapePointer(key)}`, true, false, `"${key}"`),
+          change("REQUIRED_PROPERTY_REMOVED", `${path}/required/${pointerSegment(key)}`, true, false, `"${key}"`),
         );
     }
     return changes;
@@ -334,7 +334,7 @@ class SchemaDiffer {
     const changes: SchemaChange[] = [];
     const at = (schema: unknown, located: Located): Located => ({ schema: schema as JsonSchema, doc: located.doc });
     for (const pattern of unionKeys(oldPatterns, newPatterns)) {
-      const patternPath = `${path}/patternProperties/${escapePointer(pattern)}`;
+      const patternPath = `${path}/patternProperties/${pointerSegment(pattern)}`;
       const oldSchema = oldPatterns[pattern];
       const newSchema = newPatterns[pattern];
       if (oldSchema !== undefined && newSchema !== undefined)
@@ -407,7 +407,7 @@ class SchemaDiffer {
     const oldDeps = split(o.schema);
     const newDeps = split(n.schema);
     for (const key of unionKeys(oldDeps.arrays, newDeps.arrays)) {
-      const keyPath = `${path}/dependentRequired/${escapePointer(key)}`;
+      const keyPath = `${path}/dependentRequired/${pointerSegment(key)}`;
       const before = oldDeps.arrays[key];
       const after = newDeps.arrays[key];
       if (before === undefined) changes.push(change("DEPENDENCY_ARRAY_ADDED", keyPath, false, true, key));
@@ -421,7 +421,7 @@ class SchemaDiffer {
       }
     }
     for (const key of unionKeys(oldDeps.schemas, newDeps.schemas)) {
-      const keyPath = `${path}/dependentSchemas/${escapePointer(key)}`;
+      const keyPath = `${path}/dependentSchemas/${pointerSegment(key)}`;
       const before = oldDeps.schemas[key];
       const after = newDeps.schemas[key];
       if (before === undefined) changes.push(change("DEPENDENCY_SCHEMA_ADDED", keyPath, false, true, key));

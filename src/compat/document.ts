@@ -3,7 +3,7 @@
  * `$id`/`$anchor`, and local `$ref` resolution. Bad input (not a schema, a `$ref` that points
  * nowhere, a `$ref` loop with no schema in between) is a CompatibilityError, never a crash.
  */
-import { CompatibilityError, type Issue } from "../errors.ts";
+import { CompatibilityError, type Issue, pointerSegment } from "../errors.ts";
 import type { JsonSchema, JsonSchemaObject } from "../registry/json-schema.ts";
 
 export type Dialect = "draft-04" | "draft-06" | "draft-07" | "2019-09" | "2020-12";
@@ -129,10 +129,10 @@ export function loadSchemaDocument(root: unknown, label: string, fallback: Diale
     if (typeof node.$anchor === "string") anchors.set(`${here}#${node.$anchor}`, node);
     bases.set(node, here);
     for (const [key, value] of Object.entries(node)) {
-      const at = `${path}/${escapePointer(key)}`;
+      const at = `${path}/${pointerSegment(key)}`;
       if (SCHEMA_KEYWORDS.has(key)) visit(value, here, at);
       if (SCHEMA_MAP_KEYWORDS.has(key) && isSchemaObject(value)) {
-        for (const [name, child] of Object.entries(value)) visit(child, here, `${at}/${escapePointer(name)}`);
+        for (const [name, child] of Object.entries(value)) visit(child, here, `${at}/${pointerSegment(name)}`);
       }
       if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) {
         for (const [i, child] of value.entries()) visit(child, here, `${at}/${i}`);
@@ -160,10 +160,6 @@ export function loadSchemaDocument(root: unknown, label: string, fallback: Diale
   resources.set(rootBase, root);
   visit(root, rootBase, "");
   return { label, root, dialect, resources, anchors, bases };
-}
-
-export function escapePointer(segment: string): string {
-  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
 function walkPointer(schema: JsonSchema, pointer: string): unknown {

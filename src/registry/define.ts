@@ -303,46 +303,54 @@ function checkUpcasters(
   });
 }
 
-/** The zod check for a validation keyword, for the fix of a `.meta()` that sets it. */
-function zodCheckFor(keyword: string, value: unknown): string | undefined {
-  const shown = JSON.stringify(value);
-  switch (keyword) {
-    case "minimum":
-    case "minLength":
-    case "minItems":
-      return `.min(${shown})`;
-    case "maximum":
-    case "maxLength":
-    case "maxItems":
-      return `.max(${shown})`;
-    case "exclusiveMinimum":
-      return `.gt(${shown})`;
-    case "exclusiveMaximum":
-      return `.lt(${shown})`;
-    case "multipleOf":
-      return `.multipleOf(${shown})`;
-    case "pattern":
-      return typeof value === "string" ? `.regex(/${value}/)` : undefined;
-    default:
-      return undefined;
-  }
+/** The zod check for a validation keyword, and the JSON type it checks (JSON Schema ignores it on others). */
+const ZOD_CHECKS: Readonly<Record<string, readonly [checks: "number" | "string" | "array", method: string]>> = {
+  minimum: ["number", "gte"],
+  maximum: ["number", "lte"],
+  exclusiveMinimum: ["number", "gt"],
+  exclusiveMaximum: ["number", "lt"],
+  multipleOf: ["number", "multipleOf"],
+  minLength: ["string", "min"],
+  maxLength: ["string", "max"],
+  pattern: ["string", "regex"],
+  minItems: ["array", "min"],
+  maxItems: ["array", "max"],
+};
+
+/** `.gte(5)`, `.regex(/^a/)`: the zod check that says what a `.meta()` keyword meant to. */
+function zodCheckFor(method: string, value: unknown): string | undefined {
+  if (method !== "regex") return `.${method}(${JSON.stringify(value)})`;
+  return typeof value === "string" ? `.regex(/${value.replaceAll("/", "\\/")}/)` : undefined;
 }
 
 /**
  * zod copies `.meta()` keys into the JSON Schema verbatim, and JSON Schema validates by some of
- * them: the validators would then check a rule zod does not (or another one than zod's).
+ * them: the validators would then check a rule zod does not (or another one than zod's). One set on
+ * a schema of another type checks nothing (`minimum` on a string), which is a mistake all the same.
  */
 function metaConstraintIssue(
   found: MetaConstraint,
   label: string,
   issue: (rule: string, message: string, fix: string, path?: string) => Issue,
 ): Issue {
-  const { keyword, value, zodValue } = found;
-  const check = zodCheckFor(keyword, value);
+  const { keyword, value, zodValue, type } = found;
+  const sets = `version ${label}: .meta() sets ${JSON.stringify(keyword)} to ${JSON.stringify(value)}`;
+  const annotation = `rename the key to an annotation such as "x-${keyword}"`;
+  const [checks, method] = ZOD_CHECKS[keyword] ?? [];
+  const family = type === "integer" ? "number" : type;
+  if (checks !== undefined && typeof family === "string" && family !== checks) {
+    return issue(
+      "registry/meta-keyword",
+      `${sets} on a ${String(type)}: JSON Schema applies it to ${checks}s only, so it checks nothing here`,
+      `remove it, or ${annotation}`,
+      `/data${found.path}`,
+    );
+  }
+  const check = method === undefined ? undefined : zodCheckFor(method, value);
   return issue(
     "registry/meta-keyword",
-    `version ${label}: .meta() sets ${JSON.stringify(keyword)} to ${JSON.stringify(value)}, a JSON Schema validation keyword ${zodValue === undefined ? "zod does not write there" : `zod writes as ${JSON.stringify(zodValue)} there`}, so the validators would not accept exactly what zod accepts`,
-    `${check ? `express the constraint with zod (${check})` : "express the constraint with zod's own checks"}, or rename the key to an annotation such as "x-${keyword}"`,
+    `${sets}, a JSON Schema validation keyword ${zodValue === undefined ? "zod does not write there" : `zod writes as ${JSON.stringify(zodValue)} there`}, so the validators would not accept exactly what zod accepts`,
+    `${check ? `express the constraint with zod (${check})` : "express the constraint with zod's own checks"}, or ${annotation}`,
     `/data${found.path}`,
   );
 }

@@ -4,7 +4,7 @@
  * zod would drop those silently, and the validators would then accept what zod rejects.
  */
 import { z } from "zod";
-import type { Issue } from "../errors.ts";
+import { type Issue, pointerSegment } from "../errors.ts";
 
 export type JsonSchema = { [key: string]: unknown } | boolean;
 export type JsonSchemaObject = { [key: string]: unknown };
@@ -80,7 +80,7 @@ export function findUnrepresentable(schema: z.ZodType, event: string): Issue[] {
 }
 
 function childrenOf(def: ZodDef, path: string): [unknown, string][] {
-  const at = (key: string | number) => `${path}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
+  const at = (key: string | number) => `${path}/${pointerSegment(key)}`;
   switch (def.type) {
     case "object": {
       const shape = def.shape as Record<string, unknown>;
@@ -142,12 +142,14 @@ export const VALIDATION_KEYWORDS: ReadonlySet<string> = new Set([
 
 /** A validation keyword a `.meta()` sets where zod alone would not write it, or would write another value. */
 export interface MetaConstraint {
-  /** JSON pointer into the data schema, where zod converts the schema carrying the metadata. */
+  /** Where in `data` the schema carrying the metadata sits, as findUnrepresentable writes it (`/items` for an array's items). */
   path: string;
   keyword: string;
   value: unknown;
   /** What zod writes there without the metadata, if anything. */
   zodValue: unknown;
+  /** The JSON Schema `type` zod writes for that schema, if one. */
+  type: unknown;
 }
 
 const DATA_JSON_SCHEMA = {
@@ -196,13 +198,26 @@ function metaConstraintsOf(
     own ??= z.toJSONSchema(schema, { ...DATA_JSON_SCHEMA, metadata: NO_METADATA }) as JsonSchemaObject;
     const value = meta[keyword];
     if (JSON.stringify(own[keyword]) === JSON.stringify(value)) continue;
-    found({
-      path: path.map((key) => `/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`).join(""),
-      keyword,
-      value,
-      zodValue: own[keyword],
-    });
+    found({ path: dataPathOf(path), keyword, value, zodValue: own[keyword], type: own.type });
   }
+}
+
+/** Keywords of a JSON Schema path that a data path leaves out: the branches of a union, an intersection. */
+const BRANCHES = new Set(["anyOf", "oneOf", "allOf"]);
+
+/**
+ * The data path of a place in zod's JSON Schema, written as findUnrepresentable writes it:
+ * `properties/email` is `/email`, a branch of a union is where the union is, `items` stays.
+ */
+function dataPathOf(schemaPath: readonly (string | number)[]): string {
+  let path = "";
+  for (let index = 0; index < schemaPath.length; index++) {
+    const key = schemaPath[index] as string | number;
+    if (key === "properties" || key === "prefixItems") path += `/${pointerSegment(schemaPath[++index] ?? "")}`;
+    else if (BRANCHES.has(String(key))) index++;
+    else if (key !== "additionalProperties") path += `/${pointerSegment(key)}`;
+  }
+  return path;
 }
 
 /** Inngest's limits on `ts`: integer milliseconds between 1980 and 2100. */

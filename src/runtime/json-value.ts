@@ -4,6 +4,8 @@
  * would change shape on `JSON.stringify` (or poison a consumer's `Object.assign`) never gets through.
  */
 
+import { pointerSegment } from "../errors.ts";
+
 export interface JsonProblem {
   path: string;
   message: string;
@@ -12,10 +14,6 @@ export interface JsonProblem {
 
 const MAX_DEPTH = 512;
 const MAX_PROBLEMS = 10;
-
-export function pointerSegment(key: string | number): string {
-  return String(key).replaceAll("~", "~0").replaceAll("/", "~1");
-}
 
 /** Whether a value is an object literal (prototype `Object.prototype` or null), not an array or class. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

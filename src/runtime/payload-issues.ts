@@ -2,8 +2,7 @@
  * ajv's errors as Issues: a JSON pointer into the event (`/data/amount`), what is wrong in words a
  * sender understands, and the fix. ajv's own wording is kept where it is already clear.
  */
-import type { Issue } from "../errors.ts";
-import { pointerSegment } from "./json-value.ts";
+import { type Issue, pointerSegment } from "../errors.ts";
 
 /** One error of an envelope validator: ajv's ErrorObject, or the generated validators' copy of it. */
 export interface EnvelopeError {

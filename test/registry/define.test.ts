@@ -288,28 +288,44 @@ describe("version labels", () => {
 describe(".meta() keys", () => {
   // [title, data, path, keyword, zod's check in the fix]
   const validating: [string, z.ZodObject, string, string, string][] = [
-    ["minimum", z.object({ n: z.number().meta({ minimum: 5 }) }), "/data/properties/n", "minimum", ".min(5)"],
-    ["pattern", z.object({ s: z.string().meta({ pattern: "^a" }) }), "/data/properties/s", "pattern", ".regex(/^a/)"],
+    ["minimum", z.object({ n: z.number().meta({ minimum: 5 }) }), "/data/n", "minimum", ".gte(5)"],
+    [
+      "exclusiveMaximum, integer",
+      z.object({ n: z.int().meta({ exclusiveMaximum: 9 }) }),
+      "/data/n",
+      "exclusiveMaximum",
+      ".lt(9)",
+    ],
+    ["pattern", z.object({ s: z.string().meta({ pattern: "^a/b" }) }), "/data/s", "pattern", ".regex(/^a\\/b/)"],
+    ["minItems", z.object({ a: z.array(z.string()).meta({ minItems: 1 }) }), "/data/a", "minItems", ".min(1)"],
     [
       "maxLength, nested",
       z.object({ p: z.object({ email: z.string().meta({ maxLength: 3 }) }) }),
-      "/data/properties/p/properties/email",
+      "/data/p/email",
       "maxLength",
       ".max(3)",
     ],
     [
       "another value than zod's",
       z.object({ s: z.string().min(3).meta({ minLength: 5 }) }),
-      "/data/properties/s",
+      "/data/s",
       "minLength",
       ".min(5)",
     ],
+    ["in an array", z.object({ a: z.array(z.number().meta({ maximum: 2 })) }), "/data/a/items", "maximum", ".lte(2)"],
     [
-      "in an array",
-      z.object({ a: z.array(z.number().meta({ maximum: 2 })) }),
-      "/data/properties/a/items",
-      "maximum",
+      "in a nullable field",
+      z.object({ a: z.string().meta({ maxLength: 2 }).nullable() }),
+      "/data/a",
+      "maxLength",
       ".max(2)",
+    ],
+    [
+      "in a branch of a union",
+      z.object({ a: z.union([z.number(), z.string().meta({ minLength: 2 })]) }),
+      "/data/a",
+      "minLength",
+      ".min(2)",
     ],
     [
       "on the data object",
@@ -330,15 +346,25 @@ describe(".meta() keys", () => {
   });
 
   test("the issue says what, where and how to fix it", () => {
-    const data = z.object({ email: z.string().meta({ minimum: 5 }) });
+    const data = z.object({ age: z.number().meta({ minimum: 5 }) });
     const [issue] = registryError(() => defineEvent({ name: "a/b.c", versions: [{ v: "2.0.0", data }] })).issues;
-    expect(issue?.path).toBe("/data/properties/email");
+    expect(issue?.path).toBe("/data/age");
     expect(issue?.message).toBe(
       'version 2.0.0: .meta() sets "minimum" to 5, a JSON Schema validation keyword zod does not write there, so the validators would not accept exactly what zod accepts',
     );
     expect(issue?.fix).toBe(
-      'express the constraint with zod (.min(5)), or rename the key to an annotation such as "x-minimum"',
+      'express the constraint with zod (.gte(5)), or rename the key to an annotation such as "x-minimum"',
     );
+  });
+
+  test("a keyword of another type checks nothing, and the issue says so instead of offering a zod check", () => {
+    const data = z.object({ email: z.string().meta({ minimum: 5 }) });
+    const [issue] = registryError(() => defineEvent({ name: "a/b.c", versions: [{ v: "2.0.0", data }] })).issues;
+    expect(issue?.path).toBe("/data/email");
+    expect(issue?.message).toBe(
+      'version 2.0.0: .meta() sets "minimum" to 5 on a string: JSON Schema applies it to numbers only, so it checks nothing here',
+    );
+    expect(issue?.fix).toBe('remove it, or rename the key to an annotation such as "x-minimum"');
   });
 
   test.each([
