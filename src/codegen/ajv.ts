@@ -47,6 +47,7 @@ import type { CodeKeywordDefinition } from "ajv/dist/types/index.js";
 import { reportMissingProp } from "ajv/dist/vocabularies/code.js";
 import addFormats from "ajv-formats";
 import { z } from "zod";
+import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from "../compat/document.ts";
 import { type JsonSchemaObject, setOwn } from "../registry/json-schema.ts";
 import { writeCompactErrorSites } from "./ajv-error-sites.ts";
 
@@ -166,18 +167,6 @@ export function compiledSchemaOf(schema: JsonSchemaObject): JsonSchemaObject {
   return compiledNode(schema, knownKeywords as ReadonlySet<string>) as JsonSchemaObject;
 }
 
-/** Keywords whose value is one schema, an object of schemas by name, or an array of schemas. */
-const SUBSCHEMA_KEYWORDS: ReadonlyMap<string, "schema" | "map" | "array"> = new Map([
-  ...["additionalProperties", "propertyNames", "items", "contains", "not", "if", "then", "else"].map(
-    (keyword) => [keyword, "schema"] as const,
-  ),
-  // `dependencies` maps to schemas or to arrays of names, which compiledNode passes on as they are
-  ...["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"].map(
-    (keyword) => [keyword, "map"] as const,
-  ),
-  ...["allOf", "anyOf", "oneOf", "prefixItems"].map((keyword) => [keyword, "array"] as const),
-]);
-
 // plain loops: this copies every envelope of the registry, and entries arrays cost a third more
 function compiledNode(node: unknown, known: ReadonlySet<string>): unknown {
   if (typeof node !== "object" || node === null || Array.isArray(node)) return node;
@@ -193,11 +182,11 @@ function compiledNode(node: unknown, known: ReadonlySet<string>): unknown {
   for (const key of Object.keys(source)) {
     if (key === drop || !known.has(key)) continue;
     const value = source[key];
-    const holds = SUBSCHEMA_KEYWORDS.get(key);
-    if (holds === "schema") copy[key] = compiledNode(value, known);
-    else if (holds === "map") copy[key] = compiledMap(value, known);
-    else if (holds === "array" && Array.isArray(value)) copy[key] = value.map((item) => compiledNode(item, known));
-    else copy[key] = value;
+    // `dependencies` maps to schemas or to arrays of names, which compiledNode passes on as they are
+    if (SCHEMA_MAP_KEYWORDS.has(key)) copy[key] = compiledMap(value, known);
+    else if (Array.isArray(value))
+      copy[key] = SCHEMA_ARRAY_KEYWORDS.has(key) ? value.map((item) => compiledNode(item, known)) : value;
+    else copy[key] = SCHEMA_KEYWORDS.has(key) ? compiledNode(value, known) : value;
   }
   return copy;
 }

@@ -147,10 +147,11 @@ function checkLockedVersions(registry: Registry, lockfile: Lockfile): Issue[] {
         });
         continue;
       }
+      const current = lockVersion(version.envelopeSchema);
+      if (current.sha256 === locked.sha256) continue;
       // the locked schema made canonical again: a lock written while annotations were still kept
       // in it matches the same version without them
       const published = lockVersion(locked.schema);
-      const current = lockVersion(version.envelopeSchema);
       if (current.sha256 === published.sha256) continue;
       const changes = diffSchemas(published.schema, current.schema, REGISTRY_DIFF_OPTIONS);
       issues.push({

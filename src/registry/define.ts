@@ -338,19 +338,16 @@ function metaConstraintIssue(
   const annotation = `rename the key to an annotation such as "x-${keyword}"`;
   const [checks, method] = ZOD_CHECKS[keyword] ?? [];
   const family = type === "integer" ? "number" : type;
-  if (checks !== undefined && typeof family === "string" && family !== checks) {
-    return issue(
-      "registry/meta-keyword",
-      `${sets} on a ${String(type)}: JSON Schema applies it to ${checks}s only, so it checks nothing here`,
-      `remove it, or ${annotation}`,
-      `/data${found.path}`,
-    );
-  }
+  const inert = checks !== undefined && typeof family === "string" && family !== checks;
   const check = method === undefined ? undefined : zodCheckFor(method, value);
   return issue(
     "registry/meta-keyword",
-    `${sets}, a JSON Schema validation keyword ${zodValue === undefined ? "zod does not write there" : `zod writes as ${JSON.stringify(zodValue)} there`}, so the validators would not accept exactly what zod accepts`,
-    `${check ? `express the constraint with zod (${check})` : "express the constraint with zod's own checks"}, or ${annotation}`,
+    inert
+      ? `${sets} on a ${String(type)}: JSON Schema applies it to ${checks}s only, so it checks nothing here`
+      : `${sets}, a JSON Schema validation keyword ${zodValue === undefined ? "zod does not write there" : `zod writes as ${JSON.stringify(zodValue)} there`}, so the validators would not accept exactly what zod accepts`,
+    inert
+      ? `remove it, or ${annotation}`
+      : `${check ? `express the constraint with zod (${check})` : "express the constraint with zod's own checks"}, or ${annotation}`,
     `/data${found.path}`,
   );
 }
