@@ -192,22 +192,33 @@ export interface FunctionCode {
 }
 
 /**
- * The shared function body of the block checking the value at `path` (property names from the
- * root) in `code`, a function ajv compiled from a wrapper that leads to it through single-property
- * objects (shared-properties.ts); undefined when that block cannot be shared. Each level's block
- * opens right after its parent's (only the parent's type check lies between), so each head is
- * the first one for its name after the previous.
+ * The shared function body of the block checking the value at each of `paths` (property names from
+ * the root) in `code`, a function ajv compiled from a wrapper that leads to them through objects
+ * (shared-properties.ts); undefined where that block cannot be shared. Each level's block
+ * opens right after its parent's (only the parent's type check lies between), so each head below
+ * the root is the first one for its name after the previous. The function is scanned once for all paths.
  */
-export function propertyBlockBody(code: string, validateName: string, path: readonly string[]): string | undefined {
-  let at = 0;
-  for (const name of path) {
-    at = code.indexOf(`.${name} !== undefined){let `, at);
-    if (at === -1) return undefined;
-  }
-  const start = code.lastIndexOf("if(", at);
+export function propertyBlockBodies(
+  code: string,
+  validateName: string,
+  paths: readonly (readonly string[])[],
+): (string | undefined)[] {
   const scan = scanBlocks(code, validateName);
-  const index = scan?.scanned.names.findIndex((name) => name.at === start) ?? -1;
-  return scan && index !== -1 ? blockAt(code, validateName, scan.scanned, scan.contextBefore, index)?.body : undefined;
+  if (!scan) return paths.map(() => undefined);
+  const ifAt = new Map<number, number>();
+  scan.scanned.names.forEach(({ name, at }, index) => {
+    if (name === "if") ifAt.set(at, index);
+  });
+  return paths.map((path) => {
+    // the root's own properties are `data.name`, each once: the first step cannot land in another's block
+    let at = -1;
+    for (const name of path) {
+      at = code.indexOf(at === -1 ? `if(data.${name} !== undefined){let ` : `.${name} !== undefined){let `, at + 1);
+      if (at === -1) return undefined;
+    }
+    const index = ifAt.get(code.lastIndexOf("if(", at));
+    return index === undefined ? undefined : blockAt(code, validateName, scan.scanned, scan.contextBefore, index)?.body;
+  });
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   withShortFrame,
   withShortInstancePath,
 } from "./error-sites.ts";
-import { type FunctionCode, propertyBlockBody, shareRepeatedBlocks } from "./shared-blocks.ts";
+import { type FunctionCode, propertyBlockBodies, shareRepeatedBlocks } from "./shared-blocks.ts";
 import { sharePropertyChecks } from "./shared-properties.ts";
 
 /** One validator of the module: its export name and the envelope schema it checks (as published). */
@@ -83,17 +83,17 @@ function standaloneModule(ajv: Ajv2020, exports: readonly ValidatorEntry[]): str
   const known = sharePropertyChecks(
     ajv,
     exports.map(([, schema]) => schema),
-    (wrapper, path) => {
+    (wrapper, paths) => {
       let source: SourceCode | undefined;
       try {
         source = ajv.compile(wrapper).source;
       } catch {
-        return undefined; // a subschema only its envelope explains: compiled there, inline, as ever
+        source = undefined; // a subschema only its envelope explains: compiled there, inline, as ever
       }
-      if (!source) return undefined;
-      const body = propertyBlockBody(compacted(source), source.validateName.str, path);
-      if (body !== undefined) parts.push(scopeOf(source, body));
-      return body;
+      if (!source) return paths.map(() => undefined);
+      const found = propertyBlockBodies(compacted(source), source.validateName.str, paths);
+      for (const body of found) if (body !== undefined) parts.push(scopeOf(source, body));
+      return found;
     },
   );
   // added once planned: the properties the shared checks stand for are `true` by then (see there)

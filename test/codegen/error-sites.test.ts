@@ -219,6 +219,43 @@ describe("precompiled validators give plain ajv's verdicts and errors", () => {
     );
   });
 
+  test("when subschemas compiled in one batch name a property inside another's", async () => {
+    // `outer.inner` and `inner` repeat across the versions, so both are compiled together
+    // (shared-properties.ts `firstCompiles`): each shared check must be the block of its own property
+    const fields = { outer: z.object({ inner: z.string() }), inner: z.number().int() };
+    const registry = defineRegistry({
+      app: "batch-test",
+      events: [
+        defineEvent({
+          name: "test/batch.made",
+          versions: [
+            { v: "1.0.0", data: z.object(fields) },
+            { v: "1.1.0", data: z.object({ ...fields, added: z.boolean().optional() }) },
+          ],
+        }),
+      ],
+    });
+    const precompiled = await importValidators(renderValidators([registry]).js);
+    const plain = plainAjvValidators(registry);
+    const cases = [
+      { outer: { inner: "x" }, inner: 1 },
+      { outer: { inner: 1 }, inner: 1 },
+      { outer: { inner: "x" }, inner: "x" },
+      { outer: { inner: "x" }, inner: 1.5 },
+    ];
+    const verdicts = cases.map((data) =>
+      ["1.0.0", "1.1.0"].map((v) =>
+        expectSameOutcome(precompiled, plain, "test/batch.made", v, { name: "test/batch.made", data, v }),
+      ),
+    );
+    expect(verdicts).toEqual([
+      [true, true],
+      [false, false],
+      [false, false],
+      [false, false],
+    ]);
+  });
+
   test("on mutations of the example registry's payloads and of whole envelopes", async () => {
     const registry = defineRegistry({ app: "examples", events: [...schemas.events, ...systemRegistry.events] });
     const precompiled = await importValidators(renderValidators([registry]).js);

@@ -18,41 +18,50 @@ const envelope = (data: Record<string, unknown>, name = "a/b.c"): JsonSchemaObje
     }),
   );
 
-/** Plans `envelopes` with a stand-in compiler; returns what it was asked for and one envelope's code. */
+/**
+ * Plans `envelopes` with a stand-in compiler; returns the paths it was asked for (each compile's in
+ * order), the subschemas there, and one envelope's code.
+ */
 function planned(envelopes: JsonSchemaObject[], refuse: readonly string[] = [], constLiteral = true) {
   const ajv = createValidatorAjv({ source: true });
-  const asked: string[] = [];
+  const compiles: string[][] = [];
   const leaves: unknown[] = [];
-  const bodies = sharePropertyChecks(ajv, envelopes, (wrapper, path) => {
-    asked.push(path.join("/"));
-    // the wrapper leads to the subschema through single-property objects
-    let node = wrapper as { properties?: Record<string, unknown> };
-    for (const name of path) {
-      expect(Object.keys(node.properties ?? {})).toEqual([name]);
-      node = node.properties?.[name] as typeof node;
-    }
-    leaves.push(node);
-    if (refuse.includes(path.join("/"))) return undefined;
-    // a string constant's body holds its string, as ajv writes it
-    const constant = (node as { const?: unknown }).const;
-    return typeof constant === "string" && constLiteral
-      ? `if(${JSON.stringify(constant)} !== $0)return failAt(validate,instancePath,"/${path.join("/")}","const",{allowedValue: ${JSON.stringify(constant)}});`
-      : `return failAt(validate,instancePath,"/${path.join("/")}","type",{});`;
+  const bodies = sharePropertyChecks(ajv, envelopes, (wrapper, paths) => {
+    compiles.push(paths.map((path) => path.join("/")));
+    // one subschema: a wrapper leading to it through single-property objects; a batch: one
+    // property per subschema, each at depth 1
+    const root = wrapper as { properties?: Record<string, unknown> };
+    if (paths.length > 1) expect(Object.keys(root.properties ?? {})).toEqual(paths.map((path) => path.join("/")));
+    return paths.map((path) => {
+      let node = root;
+      for (const name of path) {
+        if (paths.length === 1) expect(Object.keys(node.properties ?? {})).toEqual([name]);
+        node = node.properties?.[name] as typeof node;
+      }
+      leaves.push(node);
+      if (refuse.includes(path.join("/"))) return undefined;
+      // a string constant's body holds its string, as ajv writes it
+      const constant = (node as { const?: unknown }).const;
+      return typeof constant === "string" && constLiteral
+        ? `if(${JSON.stringify(constant)} !== $0)return failAt(validate,instancePath,"/${path.join("/")}","const",{allowedValue: ${JSON.stringify(constant)}});`
+        : `return failAt(validate,instancePath,"/${path.join("/")}","type",{});`;
+    });
   });
   const code = ajv.compile(envelopes[0] as JsonSchemaObject).source?.validateCode ?? "";
-  return { asked, leaves, bodies, code };
+  return { compiles, asked: compiles.flat(), leaves, bodies, code };
 }
 
 describe("sharePropertyChecks", () => {
   test("compiles a repeated subschema once, moves it to other paths, and calls it where ajv checked it", () => {
-    const { asked, leaves, bodies, code } = planned([
+    const { compiles, leaves, bodies, code } = planned([
       envelope({ a: text, b: { type: "integer" }, c: text }),
       envelope({ a: text, b: { type: "integer" }, c: text, d: { type: "boolean" } }),
     ]);
-    // `name` repeats too; `data` differs between the envelopes, so its properties are looked at,
-    // each compiled at depth 1 (the shortest wrapper) and moved where it is
-    expect(asked).toEqual(["name", "a", "b"]);
-    expect(leaves).toEqual([{ const: "evreg\u0000const" }, text, { type: "integer" }]);
+    // `data` differs between the envelopes, so its properties are looked at: the repeated ones
+    // compiled together first, each at depth 1 (the shortest wrapper), and moved where they are;
+    // `name` repeats too, a string constant compiled on its own (see below)
+    expect(compiles).toEqual([["a", "b"], ["name"]]);
+    expect(leaves).toEqual([text, { type: "integer" }, { const: "evreg\u0000const" }]);
     expect(bodies).toEqual([
       'if("a/b.c" !== $0)return failAt(validate,instancePath,"/name","const",{allowedValue: "a/b.c"});',
       ...["/data/a", "/data/b", "/data/c"].map((path) => `return failAt(validate,instancePath,"${path}","type",{});`),
@@ -63,6 +72,21 @@ describe("sharePropertyChecks", () => {
     // `c` is `a` moved: its own body, not a second compile
     expect(calls).toEqual(["check0 name", "check1 a", "check2 b", "check3 c"]);
     expect(code).not.toContain("minLength");
+  });
+
+  test("compiles repeated subschemas in batches of at most 32, each name once per batch", () => {
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}`, { type: "string", maxLength: i }]));
+    const both = [envelope(many), envelope({ ...many, extra: { type: "boolean" } })];
+    expect(planned(both).compiles.map((paths) => paths.length)).toEqual([32, 8, 1]);
+    // `a` twice, with two subschemas: one batch cannot hold both, since each is found by its name
+    const { compiles, leaves } = planned([
+      envelope({ a: text, b: { type: "integer" } }),
+      envelope({ a: text, b: { type: "integer" }, c: text }),
+      envelope({ a: { type: "boolean" } }, "x/y.z"),
+      envelope({ a: { type: "boolean" }, c: text }, "x/y.z"),
+    ]);
+    expect(compiles).toEqual([["a", "b"], ["a"], ["name"]]);
+    expect(leaves.slice(0, 3)).toEqual([text, { type: "integer" }, { type: "boolean" }]);
   });
 
   test("leaves ajv only the subschemas it still checks: a call stands for each of the others", () => {
@@ -96,7 +120,7 @@ describe("sharePropertyChecks", () => {
   test("refuses to compile a planned envelope with options other than createValidatorAjv's", () => {
     const ajv = createValidatorAjv({ source: true });
     const envelopes = [envelope({ a: text }), envelope({ a: text })];
-    sharePropertyChecks(ajv, envelopes, () => "return true;");
+    sharePropertyChecks(ajv, envelopes, (_wrapper, paths) => paths.map(() => "return true;"));
     ajv.opts.allErrors = true;
     expect(() => ajv.compile(envelopes[0] as JsonSchemaObject)).toThrow(/createValidatorAjv's options/);
   });
@@ -123,11 +147,12 @@ describe("sharePropertyChecks", () => {
   });
 
   test("keeps a subschema its compiler refuses inline, and a subschema seen once", () => {
-    const { asked, code } = planned(
+    const { compiles, code } = planned(
       [envelope({ a: text, b: { type: "integer" } }), envelope({ a: text, b: { type: "integer" }, once: text })],
       ["b"],
     );
-    expect(asked).toEqual(["name", "a", "b"]);
+    // refused in its batch, `b` is compiled alone too: a batch-mate may have been the cause
+    expect(compiles).toEqual([["a", "b"], ["b"], ["name"]]);
     expect(code).toMatch(/if\(data\d+\.b !== undefined\)/);
     expect(code).not.toMatch(/check\d+\(data\d+\.b/);
   });
@@ -136,20 +161,23 @@ describe("sharePropertyChecks", () => {
     const nested = { type: "object", properties: { inner: text } };
     const items = { type: "array", items: { type: "object", properties: { a: text } } };
     const either = { anyOf: [{ type: "object", properties: { a: text } }, { type: "null" }] };
-    const { asked } = planned(
+    const { compiles } = planned(
       [envelope({ nested, items, either }), envelope({ nested, items, either, extra: text })],
       ["items", "either"],
     );
-    expect(asked).toEqual(["name", "nested", "items", "either"]);
+    // `either` counts errors (anyOf): compiled on its own, never in a batch
+    expect(compiles).toEqual([["nested", "items"], ["items"], ["name"], ["either"]]);
   });
 });
 
 test("refuses envelopes sharing an object, since the plan goes by object", () => {
   const shared = { type: "object", properties: { a: text } };
   const envelopes = [{ type: "object", properties: { x: shared, y: shared } }];
-  expect(() => sharePropertyChecks(createValidatorAjv({ source: true }), envelopes, () => undefined)).toThrow(
-    /share objects/,
-  );
+  expect(() =>
+    sharePropertyChecks(createValidatorAjv({ source: true }), envelopes, (_wrapper, paths) =>
+      paths.map(() => undefined),
+    ),
+  ).toThrow(/share objects/);
 });
 
 describe("movedBody", () => {
