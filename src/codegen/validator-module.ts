@@ -88,7 +88,7 @@ function standaloneModule(ajv: Ajv2020, exports: readonly ValidatorEntry[]): str
       try {
         source = ajv.compile(wrapper).source;
       } catch {
-        source = undefined; // a subschema only its envelope explains: compiled there, inline, as ever
+        // a subschema only its envelope explains: compiled there, inline, as ever
       }
       if (!source) return paths.map(() => undefined);
       const found = propertyBlockBodies(compacted(source), source.validateName.str, paths);
