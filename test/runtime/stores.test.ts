@@ -196,6 +196,36 @@ describe("sqlite store", () => {
     await second.close();
   });
 
+  it("deletes expired marks as claims go: the file keeps about a window's ids, whatever the days before", async () => {
+    const file = path.join(await tempDir("dedup"), "dedup.sqlite");
+    const store = sqliteStore(file);
+    const perDay = 3_000;
+    const days = 5;
+    for (let day = 0; day < days; day++) {
+      const now = T0 + day * DEDUP_WINDOW_MS;
+      // one path on even days, the other on odd ones: single claims sweep outside a transaction, batches inside
+      for (let index = 0; index < perDay; index += day % 2 === 0 ? 1 : 100) {
+        const ids = Array.from({ length: day % 2 === 0 ? 1 : 100 }, (_, offset) => `d${day}-${index + offset}`);
+        expect(await store.claim(ids, now)).toEqual(ids.map(() => true));
+      }
+    }
+    const reader = new Database(file, { readonly: true });
+    const marks = reader.prepare("SELECT count(*) AS count FROM evreg_dedup").get() as { count: number };
+    const live = reader
+      .prepare("SELECT count(*) AS count FROM evreg_dedup WHERE first_seen >= ?")
+      .get(T0 + (days - 1) * DEDUP_WINDOW_MS) as { count: number };
+    reader.close();
+    // without the sweep, 15,000; with it, the last day's ids and about a third more
+    expect(live.count).toBe(perDay);
+    expect(marks.count).toBeLessThanOrEqual(2 * perDay);
+    expect(await store.claim(["d4-0", "d3-0", "d0-0"], T0 + (days - 1) * DEDUP_WINDOW_MS + 1)).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    await store.close();
+  });
+
   it("reports a locked file as a DedupStoreError with a fix", async () => {
     const file = path.join(await tempDir("dedup"), "dedup.sqlite");
     const store = sqliteStore(file, { busyTimeoutMs: 20 });

@@ -13,7 +13,18 @@ export interface SqliteStoreOptions extends StoreOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * Expired marks are deleted as claims go: every SWEEP_EVERY claims, the next SWEEP_ROWS marks in id
+ * order, from where the sweep before stopped (back to the first id at the end). Each sweep reads a
+ * bounded slice, whatever the file holds, and the marks are read twice as fast as claims add them,
+ * so the file keeps about 4/3 of a window's ids. A sweep writes only when its slice holds an
+ * expired mark: a write, even one deleting nothing, ends in a commit that may checkpoint the WAL,
+ * and a sweep scanning the whole table each time took a third of the store's throughput.
+ */
 const SWEEP_EVERY = 1_000;
+const SWEEP_ROWS = 2 * SWEEP_EVERY;
+/** What a sweep read: the last id of its slice (null when none was left), how many, how many expired. */
+type Slice = { last: string | null; read: number; expired: number };
 
 function explainSqliteFailure(file: string, error: unknown) {
   const code = (error as { code?: string }).code ?? "";
@@ -85,21 +96,34 @@ export function sqliteStore(file: string, options: SqliteStoreOptions = {}): Ded
        RETURNING id`,
     );
     const releaseStatement = db.prepare<[string]>("DELETE FROM evreg_dedup WHERE id = ?");
-    const sweepStatement = db.prepare<[number]>("DELETE FROM evreg_dedup WHERE first_seen <= ?");
+    const sliceStatement = db.prepare<[number, string], Slice>(
+      `SELECT max(id) AS last, count(*) AS read, count(*) FILTER (WHERE first_seen <= ?) AS expired
+       FROM (SELECT id, first_seen FROM evreg_dedup WHERE id > ? ORDER BY id LIMIT ${SWEEP_ROWS})`,
+    );
+    const sweepStatement = db.prepare<[string, string, number]>(
+      "DELETE FROM evreg_dedup WHERE id > ? AND id <= ? AND first_seen <= ?",
+    );
     let claimsSinceSweep = 0;
+    /** The last id the sweep read; "" before the first (ids are never empty: runtime/validate.ts). */
+    let sweptTo = "";
+    /** Deletes the expired marks of the next slice (see SWEEP_EVERY); atomic on its own. */
+    const sweep = (now: number) => {
+      claimsSinceSweep = 0;
+      // an aggregate: one row, even over no marks
+      const { last, read, expired } = sliceStatement.get(now - windowMs, sweptTo) as Slice;
+      if (expired > 0) sweepStatement.run(sweptTo, last as string, now - windowMs);
+      sweptTo = read < SWEEP_ROWS || last === null ? "" : last;
+    };
     const claimAll = db.transaction((ids: readonly string[], now: number) => {
       const claimed = ids.map((id) => claimStatement.get(id, now, now - windowMs) !== undefined);
       claimsSinceSweep += ids.length;
-      if (claimsSinceSweep >= SWEEP_EVERY) {
-        claimsSinceSweep = 0;
-        sweepStatement.run(now - windowMs);
-      }
+      if (claimsSinceSweep >= SWEEP_EVERY) sweep(now);
       return claimed;
     });
     // One statement is atomic on its own; a batch shares one IMMEDIATE transaction.
     claimBatch = (ids, now) => {
-      if (ids.length !== 1 || claimsSinceSweep >= SWEEP_EVERY) return claimAll.immediate(ids, now);
-      claimsSinceSweep++;
+      if (ids.length !== 1) return claimAll.immediate(ids, now);
+      if (++claimsSinceSweep >= SWEEP_EVERY) sweep(now);
       return [claimStatement.get(ids[0] as string, now, now - windowMs) !== undefined];
     };
     const releaseAll = db.transaction((ids: readonly string[]) => {
