@@ -23,12 +23,34 @@ function literal(value: unknown): string {
     .join("; ")} }`;
 }
 
+/**
+ * Whether one of `operators` (` | `, ` & `, `=>`) stands at the top level of `type`, outside
+ * brackets, string literals and doc comments: a union or an intersection inside an object type
+ * (`{ plan: "free" | "pro" }`) is not one.
+ */
+function hasTopLevel(type: string, operators: readonly string[]): boolean {
+  let depth = 0;
+  for (let at = 0; at < type.length; at++) {
+    if (depth === 0 && operators.some((operator) => type.startsWith(operator, at))) return true;
+    const char = type[at] as string;
+    if (char === '"') {
+      for (at++; at < type.length && type[at] !== '"'; at++) if (type[at] === "\\") at++;
+    } else if (type.startsWith("/*", at)) {
+      const end = type.indexOf("*/", at + 2);
+      at = end === -1 ? type.length : end + 1;
+    } else if (type.startsWith("=>", at)) at++;
+    else if ("([{<".includes(char)) depth++;
+    else if (")]}>".includes(char)) depth--;
+  }
+  return false;
+}
+
 function union(parts: string[]): string {
   const unique = [...new Set(parts)];
   if (unique.length === 0) return "never";
   return unique.length === 1
     ? (unique[0] as string)
-    : unique.map((part) => (part.includes("=>") ? `(${part})` : part)).join(" | ");
+    : unique.map((part) => (hasTopLevel(part, ["=>"]) ? `(${part})` : part)).join(" | ");
 }
 
 function doc(description: string | undefined): string {
@@ -60,8 +82,12 @@ export function typeOf(schema: JsonSchema | undefined, context: TypeContext): st
   return union(types.map((type) => typeOfPrimitive(type, schema, context)));
 }
 
+/**
+ * `type` as an array's element or a part of an intersection: in parentheses when its top level
+ * would bind otherwise (`(A & B)[]`, not `A & B[]`, which is `A & (B[])`).
+ */
 function wrap(type: string): string {
-  return type.includes(" | ") ? `(${type})` : type;
+  return type.startsWith("readonly ") || hasTopLevel(type, [" | ", " & ", "=>"]) ? `(${type})` : type;
 }
 
 function typeOfPrimitive(type: string, schema: Record<string, unknown>, context: TypeContext): string {
