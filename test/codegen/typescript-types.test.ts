@@ -1,8 +1,9 @@
+import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { typeOf } from "../../src/codegen/typescript-types.ts";
-import type { JsonSchema } from "../../src/registry/json-schema.ts";
+import { type JsonSchema, toDataJsonSchema } from "../../src/registry/json-schema.ts";
 
 const context = { refName: (ref: string) => `Ref<${JSON.stringify(ref)}>` };
 /** A zod schema as `generate` converts it, or a JSON Schema zod would not write from one. */
@@ -64,5 +65,127 @@ describe("typeOf: parentheses only where the top level would bind otherwise", ()
     const type = typeOfSchema(schema);
     expect(type).toBe(expected);
     expect(rootKind(type)).toBe(kind);
+  });
+});
+
+/** A zod schema and values it accepts, built side by side. */
+interface Case {
+  schema: z.ZodType;
+  value: fc.Arbitrary<unknown>;
+}
+
+/** Text for names, literals and doc comments: quotes, backslashes, brackets, `|`, `&`, `=>`, `*\/`. */
+const text = fc.string({ unit: fc.constantFrom(..."ab |&=>()[]{}<>\"'\\*/\n\u2028\u00e9"), maxLength: 8 });
+const described = (schema: z.ZodType, description: string | null) =>
+  description === null ? schema : schema.describe(description);
+
+const cases = fc.letrec<{ node: Case; object: Case }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constant({ schema: z.string(), value: fc.string() }),
+    fc.constant({ schema: z.number(), value: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+    fc.constant({ schema: z.boolean(), value: fc.boolean() }),
+    fc.constant({ schema: z.null(), value: fc.constant(null) }),
+    text.map((each) => ({ schema: z.literal(each), value: fc.constant(each) })),
+    fc
+      .uniqueArray(text, { minLength: 1, maxLength: 4 })
+      .map((values) => ({ schema: z.enum(values as [string, ...string[]]), value: fc.constantFrom(...values) })),
+    tie("node").map((item) => ({ schema: z.array(item.schema), value: fc.array(item.value, { maxLength: 3 }) })),
+    fc.array(tie("node"), { minLength: 1, maxLength: 3 }).map((items) => ({
+      schema: z.tuple(items.map((item) => item.schema) as [z.ZodType, ...z.ZodType[]]),
+      value: fc.tuple(...items.map((item) => item.value)),
+    })),
+    fc.tuple(tie("node"), tie("node")).map(([a, b]) => ({
+      schema: z.union([a.schema, b.schema]),
+      value: fc.oneof(a.value, b.value),
+    })),
+    tie("node").map((item) => ({ schema: item.schema.nullable(), value: fc.option(item.value, { nil: null }) })),
+    tie("node").map((item) => ({
+      schema: z.record(z.string(), item.schema),
+      value: fc.dictionary(text, item.value, { maxKeys: 3 }),
+    })),
+    tie("object"),
+    // an intersection zod cannot merge into one object: it stays `allOf`
+    fc
+      .uniqueArray(text, { maxLength: 3 })
+      .map((keys) => ({
+        schema: z.intersection(
+          z.object(Object.fromEntries(keys.map((name) => [name, z.string()]))),
+          z.record(z.string(), z.string()),
+        ),
+        value: fc
+          .tuple(fc.tuple(...keys.map(() => fc.string())), fc.dictionary(text, fc.string(), { maxKeys: 2 }))
+          .map(([values, extra]) => ({ ...extra, ...Object.fromEntries(keys.map((name, at) => [name, values[at]])) })),
+      })),
+  ),
+  object: fc
+    .uniqueArray(fc.tuple(text, tie("node"), fc.boolean(), fc.option(text)), {
+      selector: ([name]) => name,
+      maxLength: 4,
+    })
+    .map((fields) => ({
+      schema: z.object(
+        Object.fromEntries(
+          fields.map(([name, field, optional, description]) => [
+            name,
+            described(optional ? field.schema.optional() : field.schema, description),
+          ]),
+        ),
+      ),
+      value: fc.record(Object.fromEntries(fields.map(([name, field]) => [name, field.value])), {
+        requiredKeys: fields.filter(([, , optional]) => !optional).map(([name]) => name),
+      }),
+    })),
+})).node;
+
+/** Library files read once: each property run compiles one small program. */
+const libraries = new Map<string, ts.SourceFile | undefined>();
+const OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  lib: ["lib.es2022.d.ts"],
+  types: [],
+  skipLibCheck: true,
+};
+
+/** TypeScript's errors for `source`, as `line: message`. */
+function typeErrors(source: string): string[] {
+  const host = ts.createCompilerHost(OPTIONS);
+  const libraryFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, language) => {
+    if (fileName === "/cases.ts") return ts.createSourceFile(fileName, source, language);
+    if (!libraries.has(fileName)) libraries.set(fileName, libraryFile(fileName, language));
+    return libraries.get(fileName);
+  };
+  const program = ts.createProgram(["/cases.ts"], OPTIONS, host);
+  const file = program.getSourceFile("/cases.ts");
+  const diagnostics = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
+  return diagnostics.map((diagnostic) => {
+    const line = diagnostic.file?.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line ?? -1;
+    return `${line + 1}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
+  });
+}
+
+describe("typeOf agrees with zod", () => {
+  it("types every value zod accepts, for random schemas (one program per run)", () => {
+    const sampled = cases.chain((each) =>
+      fc.tuple(fc.constant(each), fc.array(each.value, { minLength: 1, maxLength: 3 })),
+    );
+    fc.assert(
+      fc.property(fc.array(sampled, { minLength: 20, maxLength: 20 }), (batch) => {
+        const lines: string[] = [];
+        batch.forEach(([{ schema }, values], index) => {
+          lines.push(`type T${index} = ${typeOf(toDataJsonSchema(schema), context)};`);
+          values.forEach((value, at) => {
+            expect(schema.safeParse(value).success).toBe(true);
+            lines.push(`export const v${index}_${at}: T${index} = ${JSON.stringify(value)};`);
+          });
+        });
+        const source = lines.join("\n");
+        expect(typeErrors(source), source).toEqual([]);
+      }),
+      { numRuns: 12 },
+    );
   });
 });
