@@ -155,7 +155,7 @@ function versionUnion(event: EventDefinition): string {
 }
 
 /** `(data: T) => \`invoice-paid-${data.invoiceId}\``: the template as code, so ids need no runtime parser. */
-function idFunction(template: string, dataType: string): string {
+export function idFunction(template: string, dataType: string): string {
   const fields = idTemplateFields(template);
   const parts = template.split(/\$\{[^}]*\}/);
   const escapeText = (text: string) => text.replaceAll("\\", "\\\\").replaceAll("`", "\\`").replaceAll("${", "\\${");
