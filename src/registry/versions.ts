@@ -37,8 +37,13 @@ export function compareVersions(a: string, b: string): number {
   const dateA = DATE_LABEL.exec(a);
   const dateB = DATE_LABEL.exec(b);
   if (dateA && dateB) {
-    const byDay = a.slice(0, 10).localeCompare(b.slice(0, 10));
-    return byDay !== 0 ? byDay : Number(dateA[4]) - Number(dateB[4]);
+    // fixed-width days compare as text; counters have no leading zero, so a longer one is larger
+    // (as numbers, counters past 2^53 would compare equal)
+    const [dayA, dayB] = [a.slice(0, 10), b.slice(0, 10)];
+    if (dayA !== dayB) return dayA < dayB ? -1 : 1;
+    const [countA, countB] = [dateA[4] as string, dateB[4] as string];
+    if (countA.length !== countB.length) return countA.length - countB.length;
+    return countA === countB ? 0 : countA < countB ? -1 : 1;
   }
   return compareSemver(a, b);
 }
