@@ -3,7 +3,7 @@
 // Checked by evreg's tests; skipped by yours, like a library's .d.ts, which saves seconds at 1,000 events.
 
 import { EventType, type StandardSchemaV1 } from "inngest";
-import { eventVersions, validators } from "./validators.js";
+import { eventVersions as $eventVersions, validators as $validators } from "./validators.js";
 /** billing/invoice.paid A customer's invoice was paid in full. */
 export type BillingInvoicePaid = {
   customerId: string;
@@ -231,8 +231,8 @@ type SchemaData<N extends EventName, V extends EventVersion<N> = LatestVersion<N
 export type CreatedEvent<N extends EventName, V extends EventVersion<N>> = { name: N; data: SchemaData<N, V>; id?: string; ts?: number; validate: () => Promise<void> } & VersionField<N, V>;
 
 /** A Standard Schema backed by the precompiled validator of one version, for Inngest's own checks. */
-function schemaOf<Data extends Record<string, unknown>>(name: string, version: string): StandardSchemaV1<Data> {
-  const validate = validators[name]?.[version];
+function $schemaOf<Data extends Record<string, unknown>>(name: string, version: string): StandardSchemaV1<Data> {
+  const validate = $validators[name]?.[version];
   if (!validate) throw new Error(`evreg: no validator for ${name} ${version}; run evreg generate`);
   const check = (value: unknown) => {
     if (validate({ name, data: value })) return { value: value as Data };
@@ -253,9 +253,9 @@ function schemaOf<Data extends Record<string, unknown>>(name: string, version: s
  */
 export class RegistryEventType<N extends EventName, V extends EventVersion<N> = LatestVersion<N>> extends EventType<N, StandardSchemaV1<SchemaData<N, V>>> {
   constructor(name: N, pinned?: V) {
-    const versions = eventVersions[name];
+    const versions = $eventVersions[name];
     const read = pinned ?? (typeof versions === "string" ? versions : (versions?.at(-1) as string));
-    super({ name, schema: schemaOf<SchemaData<N, V>>(name, read), ...(typeof versions === "string" ? {} : { version: read }) });
+    super({ name, schema: $schemaOf<SchemaData<N, V>>(name, read), ...(typeof versions === "string" ? {} : { version: read }) });
   }
 
   /**
@@ -270,7 +270,7 @@ export class RegistryEventType<N extends EventName, V extends EventVersion<N> = 
   override create<W extends EventVersion<N>>(data: EventData<N, W>, options: CreateOptions<W> & { v: W }): CreatedEvent<N, W>;
   /** A payload ready to send: `v` is the version read unless given, `id` comes from the id template. */
   override create(data: unknown, options: CreateOptions<EventVersion<N>> = {}): unknown {
-    const id = options.id ?? (idTemplates[this.name] as ((data: unknown) => string) | undefined)?.(data);
+    const id = options.id ?? ($idTemplates[this.name] as ((data: unknown) => string) | undefined)?.(data);
     return super.create(data as SchemaData<N, V>, {
       ...(id !== undefined ? { id } : {}),
       ...(options.ts !== undefined ? { ts: options.ts } : {}),
@@ -298,14 +298,14 @@ export async function send(client: EventSender, payload: unknown): Promise<{ ids
 
 /** The helpers of one domain: member name -> event type (each resolved only where it is used). */
 export type EventTypeGroup<G extends { readonly [member: string]: EventName }> = { readonly [M in keyof G]: RegistryEventType<G[M]> };
-const instances = new Map<string, unknown>();
+const $instances = new Map<string, unknown>();
 
 /** The one event type of `name`, made on first use. */
-function eventTypeOf(name: string): unknown {
-  let instance = instances.get(name);
+function $eventTypeOf(name: string): unknown {
+  let instance = $instances.get(name);
   if (instance === undefined) {
     instance = new RegistryEventType(name as never);
-    instances.set(name, instance);
+    $instances.set(name, instance);
   }
 
   return instance;
@@ -315,14 +315,14 @@ function eventTypeOf(name: string): unknown {
  * A domain's helpers. Typed through `EventTypeGroup` and built at run time, so a registry of a thousand
  * events costs the compiler nothing per event until a helper is used.
  */
-function group<const G extends { readonly [member: string]: EventName }>(members: G): EventTypeGroup<G> {
+function $group<const G extends { readonly [member: string]: EventName }>(members: G): EventTypeGroup<G> {
   const helpers: { [member: string]: unknown } = {};
-  for (const [member, name] of Object.entries(members)) helpers[member] = eventTypeOf(name);
+  for (const [member, name] of Object.entries(members)) helpers[member] = $eventTypeOf(name);
   return helpers as unknown as EventTypeGroup<G>;
 }
 
 /** The dedup id of each event with an id template. */
-const idTemplates: { readonly [name: string]: ((data: never) => string) | undefined } = {
+const $idTemplates: { readonly [name: string]: ((data: never) => string) | undefined } = {
   "billing/invoice.paid": (data: BillingInvoicePaid) => `invoice-paid-${data.invoiceId}`,
   "storefront/cart.checkout.completed": (data: StorefrontCartCheckoutCompleted) => `cart-checkout-completed-${data.cartId}`,
   "user/signup.completed": (data: UserSignupCompleted) => `user-signup-${data.userId}`,
@@ -334,48 +334,48 @@ const idTemplates: { readonly [name: string]: ((data: never) => string) | undefi
   "fulfillment/order.received": (data: FulfillmentOrderReceived) => `fulfillment-order-received-${data.orderId}`,
   "payment/charge.succeeded": (data: PaymentChargeSucceeded_1_0_0) => `charge-succeeded-${data.chargeId}`,
 };
-export const billing = group({
+export const billing = $group({
   invoicePaid: "billing/invoice.paid",
 });
-export const storefront = group({
+export const storefront = $group({
   cartCheckoutCompleted: "storefront/cart.checkout.completed",
 });
-export const trial = group({
+export const trial = $group({
   reminderSend: "trial/reminder.send",
 });
-export const user = group({
+export const user = $group({
   actionPerformed: "user/action.performed",
   signupCompleted: "user/signup.completed",
   profileUpdated: "user/profile.updated",
 });
-export const email = group({
+export const email = $group({
   welcomeSend: "email/welcome.send",
   welcomeSent: "email/welcome.sent",
 });
-export const subscription = group({
+export const subscription = $group({
   trialCreate: "subscription/trial.create",
   trialCreated: "subscription/trial.created",
 });
-export const crm = group({
+export const crm = $group({
   contactAdd: "crm/contact.add",
   contactAdded: "crm/contact.added",
 });
-export const order = group({
+export const order = $group({
   placed: "order/placed",
 });
-export const inventory = group({
+export const inventory = $group({
   itemReserved: "inventory/item.reserved",
 });
-export const fulfillment = group({
+export const fulfillment = $group({
   orderReceived: "fulfillment/order.received",
 });
-export const retry = group({
+export const retry = $group({
   functionRequested: "retry/function.requested",
 });
-export const payment = group({
+export const payment = $group({
   chargeSucceeded: "payment/charge.succeeded",
 });
-export const system = group({
+export const system = $group({
   functionFailed: "inngest/function.failed",
   functionFinished: "inngest/function.finished",
   functionCancelled: "inngest/function.cancelled",
@@ -383,4 +383,4 @@ export const system = group({
   scheduledTimer: "inngest/scheduled.timer",
 });
 /** Every event type by name: `eventTypes["billing/invoice.paid"]`; an unknown name is a compile error. */
-export const eventTypes = Object.fromEntries(Object.keys(eventVersions).map((name) => [name, eventTypeOf(name)])) as unknown as { readonly [N in EventName]: RegistryEventType<N> };
+export const eventTypes = Object.fromEntries(Object.keys($eventVersions).map((name) => [name, $eventTypeOf(name)])) as unknown as { readonly [N in EventName]: RegistryEventType<N> };

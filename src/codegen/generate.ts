@@ -7,13 +7,14 @@ import { readFileSync } from "node:fs";
 import { readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { Registry } from "../registry/define.ts";
+import { type Issue, RegistryError } from "../errors.ts";
+import type { EventDefinition, Registry } from "../registry/define.ts";
 import { systemRegistry } from "../registry/system.ts";
 import type { CatalogLinks } from "./catalog/links.ts";
 import { renderCatalog } from "./catalog/render.ts";
-import { renderClient } from "./client.ts";
+import { CLIENT_NAMES, dataTypeName, helperPath, renderClient } from "./client.ts";
 import type { FileHashes } from "./fingerprint.ts";
-import { type CompilerThread, startValidators } from "./validators.ts";
+import { type CompilerThread, startValidators, validatorExportName } from "./validators.ts";
 
 /** Relative path (with `/`) -> file content. Order does not matter; content is deterministic. */
 export type GeneratedFiles = Map<string, string>;
@@ -42,12 +43,67 @@ export interface PlanOptions {
 }
 
 /**
+ * Names two event versions, or an event and the client itself, would share in the generated code:
+ * a data type of events.ts (names that differ only in punctuation or case give the same one:
+ * `shop-order/item.added` and `shop/order-item.added` both `ShopOrderItemAdded`), an export of
+ * validators.js, or a domain's helpers named like one of the client's own exports (`send`).
+ * Checked before anything is compiled: such code would not load, or would type one event as another.
+ */
+export function generatedNameIssues(events: readonly EventDefinition[]): Issue[] {
+  const issues: Issue[] = [];
+  const fix = "rename one of them: names that differ only in punctuation or case get the same generated names";
+  /** Per file, each generated name and the event version it was first given to. */
+  const owners = { "events.ts": new Map<string, string>(), "validators.js": new Map<string, string>() };
+  const claim = (file: keyof typeof owners, name: string, event: EventDefinition, version: string) => {
+    const label = event.versioned ? `${event.name} ${version}` : event.name;
+    const owner = owners[file].get(name);
+    if (owner !== undefined) {
+      issues.push({
+        rule: "codegen/name-clash",
+        severity: "error",
+        event: event.name,
+        message: `${owner} and ${label} both become ${name} in generated/${file}`,
+        fix,
+      });
+    } else if (file === "events.ts" && CLIENT_NAMES.has(name)) {
+      issues.push({
+        rule: "codegen/name-clash",
+        severity: "error",
+        event: event.name,
+        message: `${label} becomes the type ${name}, which generated/events.ts declares for itself`,
+        fix: "rename the event",
+      });
+    }
+    owners[file].set(name, owner ?? label);
+  };
+  for (const event of events) {
+    for (const { v } of event.versions) {
+      claim("events.ts", dataTypeName(event, v), event, v);
+      claim("validators.js", validatorExportName(event.name, v), event, v);
+    }
+    const [group] = helperPath(event.name);
+    if (CLIENT_NAMES.has(group)) {
+      issues.push({
+        rule: "codegen/helper-name",
+        severity: "error",
+        event: event.name,
+        message: `the domain of ${event.name} becomes the helpers ${group}, which generated/events.ts exports for itself`,
+        fix: "rename the domain",
+      });
+    }
+  }
+  return issues;
+}
+
+/**
  * Everything `evreg generate` writes, handing each batch to `sink` as soon as it is ready. The
  * validators compile on `thread`, when given, while this thread plans the catalog, the JSON Schemas
  * and the client, which are written meanwhile; then the validators come.
  */
 export async function planOutput(registry: Registry, options: PlanOptions = {}): Promise<GeneratedFiles> {
   const registries = [registry, systemRegistry];
+  const clashes = generatedNameIssues(registries.flatMap((each) => each.events));
+  if (clashes.length > 0) throw new RegistryError("Cannot generate code for the registry:", clashes);
   const files: GeneratedFiles = new Map();
   const ready = (batch: GeneratedFiles) => {
     for (const [file, content] of batch) files.set(file, content);

@@ -35,9 +35,10 @@ import type { EventDefinition, Registry } from "../registry/define.ts";
 import { GENERATED_HEADER } from "./client.ts";
 import { type ValidatorEntry, validatorsCode } from "./validator-module.ts";
 
-/** A stable export name per event version: `billing_invoice_paid__1_0_0`. */
+/** A stable export name per event version: `billing_invoice_paid__1_0_0` (`_3ds_…` for `3ds/…`). */
 export function validatorExportName(name: string, version: string): string {
-  return `${name}__${version}`.replace(/[^A-Za-z0-9_]/g, "_");
+  const exportName = `${name}__${version}`.replace(/[^A-Za-z0-9_]/g, "_");
+  return /^[0-9]/.test(exportName) ? `_${exportName}` : exportName;
 }
 
 /** Each validator of `registries`, in order: the event and version it checks, its export name and schema. */
