@@ -48,7 +48,8 @@ export function helperPath(name: string): [string, string] {
   const slash = name.indexOf("/");
   const domain = slash === -1 ? "events" : name.slice(0, slash);
   const rest = slash === -1 ? name : name.slice(slash + 1);
-  return [domain === "inngest" ? "system" : camel(domain), camel(rest) || "event"];
+  // a domain with no ASCII letter or digit (`é/…`) names no helpers of its own: it joins `events`
+  return [domain === "inngest" ? "system" : camel(domain) || "events", camel(rest) || "event"];
 }
 
 /** The interface name of one version's data: `BillingInvoicePaid`, `UserProfileUpdated_2024_01_15_1`. */
