@@ -85,6 +85,11 @@ describe("evreg compat", () => {
     ["a file that is not JSON", () => file("bad.json", "{nope"), /not valid JSON/],
     ["a file that is not a schema", () => json("array.json", [1, 2]), /object or a boolean/],
     ["a missing file", () => path.join(dir, "missing.json"), /does not exist/],
+    [
+      "a schema nested 5,000 levels deep",
+      () => file("deep.json", `${'{"items":'.repeat(4_999)}{}${"}".repeat(4_999)}`),
+      /more than 500 levels deep/,
+    ],
     ["an unresolvable $ref", () => json("ref.json", { $ref: "#/$defs/nowhere" }), /does not resolve/],
     [
       "a $ref cycle",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diffSchemas } from "../../src/compat/diff.ts";
+import { MAX_DEPTH } from "../../src/compat/document.ts";
 import { checkCompatibility } from "../../src/compat/verdict.ts";
 import { CompatibilityError } from "../../src/errors.ts";
 
@@ -724,8 +725,18 @@ describe("checkCompatibility modes", () => {
   });
 });
 
+/** A schema nesting `depth` objects: each the `items` of the one around it. */
+const nestedItems = (depth: number): unknown =>
+  Array.from({ length: depth - 1 }).reduce<unknown>((inner) => ({ items: inner }), {});
+
 describe("bad input", () => {
+  it("compares a schema nested up to MAX_DEPTH levels", () => {
+    expect(diffSchemas(nestedItems(MAX_DEPTH), { type: "string" })).not.toHaveLength(0);
+  });
+
   it.each([
+    ["a schema nested past MAX_DEPTH", nestedItems(MAX_DEPTH + 1), /nests objects and arrays more than 500 levels/],
+    ["a schema nested far past it (the diff's recursion ran out of stack)", nestedItems(5_000), /more than 500 levels/],
     ["an array", [1], /object or a boolean/],
     ["null", null, /object or a boolean/],
     ["an unresolvable $ref", { $ref: "#/$defs/missing" }, /does not resolve/],
