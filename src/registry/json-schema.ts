@@ -232,7 +232,7 @@ export function envelopeJsonSchema(
   data: JsonSchemaObject,
   description: string | undefined,
 ): JsonSchemaObject {
-  const { $defs, ...dataSchema } = rerootSelfRefs(data) as JsonSchemaObject;
+  const { $defs, ...dataSchema } = envelopeRefs(data) as JsonSchemaObject;
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: `evreg:${name}/${version}`,
@@ -259,18 +259,30 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 }
 
 /**
- * zod writes a recursive root as `$ref: "#"`; inside the envelope the root is `#/properties/data`.
- * Copies only the objects on the way to such a `$ref` (most schemas have none): the rest is shared.
+ * A `$ref` of zod's as the envelope needs it. zod writes a recursive root as `#`; inside the envelope
+ * the root is `#/properties/data`. And zod writes a pointer's segments raw (`#/$defs/a b%c` for a
+ * `.meta({ id: "a b%c" })`), where a URI fragment needs them percent-encoded: ajv could not resolve
+ * such a reference (a URIError, reported as a bug in evreg).
  */
-function rerootSelfRefs(node: unknown): unknown {
+function envelopeRef(ref: string): string {
+  if (ref === "#") return "#/properties/data";
+  if (!ref.startsWith("#")) return ref;
+  return `#${ref.slice(1).replace(NOT_IN_FRAGMENT, (char) => encodeURIComponent(char))}`;
+}
+
+/** What a URI fragment cannot hold as it is (RFC 3986: unreserved, sub-delims, `:@/?`), `%` included. */
+const NOT_IN_FRAGMENT = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]/gu;
+
+/** Each `$ref` as `envelopeRef` makes it. Copies only the objects on the way to a changed one: the rest is shared. */
+function envelopeRefs(node: unknown): unknown {
   if (typeof node !== "object" || node === null) return node;
   if (Array.isArray(node)) {
-    const items = node.map(rerootSelfRefs);
+    const items = node.map(envelopeRefs);
     return items.some((item, index) => item !== node[index]) ? items : node;
   }
   let copy: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(node)) {
-    const rerooted = key === "$ref" && value === "#" ? "#/properties/data" : rerootSelfRefs(value);
+    const rerooted = key === "$ref" && typeof value === "string" ? envelopeRef(value) : envelopeRefs(value);
     if (rerooted !== value) {
       copy ??= { ...node };
       setOwn(copy, key, rerooted);
