@@ -12,7 +12,7 @@ import type { EventDefinition, Registry } from "../registry/define.ts";
 import { systemRegistry } from "../registry/system.ts";
 import type { CatalogLinks } from "./catalog/links.ts";
 import { renderCatalog } from "./catalog/render.ts";
-import { CLIENT_NAMES, dataTypeName, helperPath, renderClient } from "./client.ts";
+import { CLIENT_NAMES, dataTypeName, defTypeName, helperPath, renderClient } from "./client.ts";
 import type { FileHashes } from "./fingerprint.ts";
 import { type CompilerThread, startValidators, validatorExportName } from "./validators.ts";
 
@@ -42,20 +42,24 @@ export interface PlanOptions {
   thread?: CompilerThread;
 }
 
+/** The fix for two `$defs` keys that give one type. */
+const DEF_FIX =
+  "change one of the ids given in .meta({ id }): ids that differ only in punctuation or case get one type";
+
 /**
  * Names two event versions, or an event and the client itself, would share in the generated code:
- * a data type of events.ts (names that differ only in punctuation or case give the same one:
- * `shop-order/item.added` and `shop/order-item.added` both `ShopOrderItemAdded`), an export of
- * validators.js, or a domain's helpers named like one of the client's own exports (`send`).
- * Checked before anything is compiled: such code would not load, or would type one event as another.
+ * a type of events.ts (names that differ only in punctuation or case give the same one:
+ * `shop-order/item.added` and `shop/order-item.added` both `ShopOrderItemAdded`; so do `$defs` keys
+ * `node-x` and `node_x`), an export of validators.js, or a domain's helpers named like one of the
+ * client's own exports (`send`). Checked before anything is compiled: such code would not load, or
+ * would type one event as another.
  */
 export function generatedNameIssues(events: readonly EventDefinition[]): Issue[] {
   const issues: Issue[] = [];
   const fix = "rename one of them: names that differ only in punctuation or case get the same generated names";
   /** Per file, each generated name and the event version it was first given to. */
   const owners = { "events.ts": new Map<string, string>(), "validators.js": new Map<string, string>() };
-  const claim = (file: keyof typeof owners, name: string, event: EventDefinition, version: string) => {
-    const label = event.versioned ? `${event.name} ${version}` : event.name;
+  const claim = (file: keyof typeof owners, name: string, event: EventDefinition, label: string, what = fix) => {
     const owner = owners[file].get(name);
     if (owner !== undefined) {
       issues.push({
@@ -63,7 +67,7 @@ export function generatedNameIssues(events: readonly EventDefinition[]): Issue[]
         severity: "error",
         event: event.name,
         message: `${owner} and ${label} both become ${name} in generated/${file}`,
-        fix,
+        fix: what,
       });
     } else if (file === "events.ts" && CLIENT_NAMES.has(name)) {
       issues.push({
@@ -77,9 +81,14 @@ export function generatedNameIssues(events: readonly EventDefinition[]): Issue[]
     owners[file].set(name, owner ?? label);
   };
   for (const event of events) {
-    for (const { v } of event.versions) {
-      claim("events.ts", dataTypeName(event, v), event, v);
-      claim("validators.js", validatorExportName(event.name, v), event, v);
+    for (const { v, dataSchema } of event.versions) {
+      const label = event.versioned ? `${event.name} ${v}` : event.name;
+      const typeName = dataTypeName(event, v);
+      claim("events.ts", typeName, event, label);
+      // the types of the schemas zod moved to `$defs` (a `.meta({ id })`, a recursive part)
+      for (const key of Object.keys(dataSchema.$defs ?? {}))
+        claim("events.ts", defTypeName(typeName, key), event, `${label} ($defs/${key})`, DEF_FIX);
+      claim("validators.js", validatorExportName(event.name, v), event, label);
     }
     const [group] = helperPath(event.name);
     if (CLIENT_NAMES.has(group)) {

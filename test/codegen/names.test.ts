@@ -67,6 +67,18 @@ describe("generate refuses names that would clash in the generated code", () => 
       ],
     ],
     [
+      "two ids in .meta() alike",
+      [
+        defineEvent({
+          name: "tree/node.added",
+          data: z.object({ a: z.string().meta({ id: "node-x" }), b: z.number().meta({ id: "node_x" }) }),
+        }),
+      ],
+      [
+        "tree/node.added ($defs/node-x) and tree/node.added ($defs/node_x) both become TreeNodeAdded_NodeX in generated/events.ts",
+      ],
+    ],
+    [
       "an event named like a type of the client",
       [event("event/data")],
       ["event/data becomes the type EventData, which generated/events.ts declares for itself"],
@@ -83,7 +95,7 @@ describe("generate refuses names that would clash in the generated code", () => 
     expect(error).toBeInstanceOf(RegistryError);
     const issues = (error as RegistryError).issues;
     expect(issues.map((issue) => issue.message)).toEqual(messages);
-    for (const issue of issues) expect(issue.fix).toMatch(/^rename/);
+    for (const issue of issues) expect(issue.fix).toMatch(/^(rename|change one of the ids)/);
   });
 });
 
