@@ -58,7 +58,16 @@ function resolveUri(reference: string, base: string): string {
 
 function splitFragment(uri: string): [string, string | undefined] {
   const hash = uri.indexOf("#");
-  return hash < 0 ? [uri, undefined] : [uri.slice(0, hash), decodeURIComponent(uri.slice(hash + 1))];
+  return hash < 0 ? [uri, undefined] : [uri.slice(0, hash), decodedFragment(uri.slice(hash + 1))];
+}
+
+/** A fragment with its percent-escapes decoded; a `%` that starts none (`#/$defs/a%zz`) is read as it is. */
+function decodedFragment(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
 }
 
 /** Keywords whose values are schemas, maps of schemas or arrays of schemas: where `$id` may appear. */

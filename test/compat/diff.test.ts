@@ -730,6 +730,11 @@ const nestedItems = (depth: number): unknown =>
   Array.from({ length: depth - 1 }).reduce<unknown>((inner) => ({ items: inner }), {});
 
 describe("bad input", () => {
+  it("resolves a $ref whose fragment holds a % that starts no escape, as written", () => {
+    const schema = { $defs: { "a%zz": { type: "string" } }, $ref: "#/$defs/a%zz" };
+    expect(diffSchemas(schema, { type: "string" })).toEqual([]);
+  });
+
   it("compares a schema nested up to MAX_DEPTH levels", () => {
     expect(diffSchemas(nestedItems(MAX_DEPTH), { type: "string" })).not.toHaveLength(0);
   });
