@@ -260,18 +260,16 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 
 /**
  * A `$ref` of zod's as the envelope needs it. zod writes a recursive root as `#`; inside the envelope
- * the root is `#/properties/data`. And zod writes a pointer's segments raw (`#/$defs/a b%c` for a
- * `.meta({ id: "a b%c" })`), where a URI fragment needs them percent-encoded: ajv could not resolve
- * such a reference (a URIError, reported as a bug in evreg).
+ * the root is `#/properties/data`. And zod writes a pointer's segments raw: a `%` in a
+ * `.meta({ id })` (`#/$defs/a%zz`) reads as a percent-escape, which ajv failed to decode (a
+ * URIError, reported as a bug in evreg) or decoded into another key (`a%20b` as `a b`). Each `%` is
+ * written `%25`; the rest stays as zod writes it (ajv reads spaces and other characters in a
+ * fragment as they are), so published schemas and lock files keep their bytes.
  */
 function envelopeRef(ref: string): string {
   if (ref === "#") return "#/properties/data";
-  if (!ref.startsWith("#")) return ref;
-  return `#${ref.slice(1).replace(NOT_IN_FRAGMENT, (char) => encodeURIComponent(char))}`;
+  return ref.startsWith("#") ? ref.replaceAll("%", "%25") : ref;
 }
-
-/** What a URI fragment cannot hold as it is (RFC 3986: unreserved, sub-delims, `:@/?`), `%` included. */
-const NOT_IN_FRAGMENT = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]/gu;
 
 /** Each `$ref` as `envelopeRef` makes it. Copies only the objects on the way to a changed one: the rest is shared. */
 function envelopeRefs(node: unknown): unknown {

@@ -27,6 +27,8 @@ const registry = defineRegistry({
         either: z.union([z.string(), z.number()]).meta({ id: "either" }),
         tree: Node.meta({ id: "tree/node" }),
         odd: z.enum(["x"]).meta({ id: "a b%c/d~e" }),
+        // a % that looks like an escape: still the key "a%20b", not "a b"
+        escaped: z.enum(["p"]).meta({ id: "a%20b" }),
       }),
     }),
   ],
@@ -64,7 +66,7 @@ describe("$defs in the client", () => {
   it("checks data against the defs' types", () => {
     const snippet = [
       'import type { EventData } from "./events.ts";',
-      'export const ok: EventData<"ticket/status.changed"> = { from: "open", to: "closed", either: 1, odd: "x",',
+      'export const ok: EventData<"ticket/status.changed"> = { from: "open", to: "closed", either: 1, odd: "x", escaped: "p",',
       '  tree: { value: "root", children: [{ value: "leaf", children: [] }] } };',
       'export const wrong: EventData<"ticket/status.changed"> = { ...ok, from: "shut" };',
     ].join("\n");
@@ -100,21 +102,29 @@ describe("$defs in the client", () => {
 });
 
 describe("$defs in the validators", () => {
-  it("resolve every reference, ids with /, ~, % and spaces included", async () => {
+  it("resolve every reference, ids with /, ~, %, %20 and spaces included", async () => {
     const module = (await import(pathToFileURL(path.join(dir, "validators.js")).href)) as {
       validators: Record<string, Record<string, ((event: unknown) => boolean) | undefined>>;
     };
     const validate = module.validators["ticket/status.changed"]?.["1.0.0"];
-    const data = { from: "open", to: "closed", either: "a", odd: "x", tree: { value: "r", children: [] } };
+    const data = {
+      from: "open",
+      to: "closed",
+      either: "a",
+      odd: "x",
+      escaped: "p",
+      tree: { value: "r", children: [] },
+    };
     expect(validate?.({ name: "ticket/status.changed", data })).toBe(true);
     expect(validate?.({ name: "ticket/status.changed", data: { ...data, odd: "y" } })).toBe(false);
+    expect(validate?.({ name: "ticket/status.changed", data: { ...data, escaped: "q" } })).toBe(false);
     const deep = { ...data, tree: { value: "r", children: [{ value: 1, children: [] }] } };
     expect(validate?.({ name: "ticket/status.changed", data: deep })).toBe(false);
   });
 
-  it("publish the references as URI fragments", async () => {
+  it("publish the references as zod writes them, with a % written %25", async () => {
     const schema = await readFile(path.join(dir, "schemas/ticket/status.changed/1.0.0.json"), "utf8");
-    expect(schema).toContain('"$ref": "#/$defs/a%20b%25c~1d~0e"');
+    expect(schema).toContain('"$ref": "#/$defs/a b%25c~1d~0e"');
     expect(schema).toContain('"$ref": "#/$defs/tree~1node"');
   });
 });
