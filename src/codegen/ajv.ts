@@ -26,6 +26,9 @@
  *   `z.toJSONSchema`, and strict mode still rejects unknown keywords and malformed ones.
  * - `strictTypes: false`: those checks are advice to people writing schemas by hand (a keyword
  *   without its `type` beside it), change no generated code, and took a tenth of the compile.
+ *   `strictTuples: false` likewise: it refuses every tuple but a fixed-length one, and zod writes
+ *   `prefixItems` with `minItems` (and `items` or `maxItems`) for a tuple with a rest element or
+ *   optional ones (`z.tuple([a], b)`, `z.tuple([a, b.optional()])`), which ajv checks as zod does.
  * - `required` with two properties or more is written as one chain of conditionals,
  *   `(missing0 = data.a === undefined ? "a" : data.b === undefined ? "b" : undefined) !== undefined`,
  *   in place of ajv's `((data.a === undefined) && (missing0 = "a")) || …` with a pair of parentheses
@@ -102,6 +105,7 @@ export function createValidatorAjv(options: { source?: boolean } = {}): Ajv2020 
     strict: true,
     strictTypes: false,
     strictRequired: false,
+    strictTuples: false,
     allowUnionTypes: true,
     validateSchema: false,
     unicode: false,

@@ -1,7 +1,9 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { createValidatorAjv } from "../../src/codegen/ajv.ts";
+import { z } from "zod";
+import { compiledSchemaOf, createValidatorAjv } from "../../src/codegen/ajv.ts";
+import type { JsonSchemaObject } from "../../src/registry/json-schema.ts";
 
 /** ajv as it comes, with the options of createValidatorAjv that change what `required` checks. */
 function ajvAsItComes() {
@@ -50,5 +52,24 @@ describe("createValidatorAjv's required check", () => {
     expect(two).toContain('(missing0 = data.a === undefined ? "a" : data["c d"] === undefined ? "c d" : undefined)');
     const one = ajv.compile({ type: "object", required: ["a"] }).source?.validateCode ?? "";
     expect(one).toContain('(data.a === undefined) && (missing0 = "a")');
+  });
+});
+
+describe("createValidatorAjv and zod's tuples", () => {
+  // zod writes a tuple with a rest element or optional ones as `prefixItems` + `minItems` (+ `items`
+  // or `maxItems`): ajv's strictTuples refused to compile it, and generate failed
+  test.each<[string, z.ZodType, unknown[]]>([
+    ["a rest element", z.tuple([z.string()], z.number()), [["a"], ["a", 1, 2], [], ["a", "b"], [1]]],
+    [
+      "an optional element",
+      z.tuple([z.string(), z.number().optional()]),
+      [["a"], ["a", 1], [], ["a", 1, 2], ["a", "b"]],
+    ],
+    ["a fixed length", z.tuple([z.string(), z.number()]), [["a", 1], ["a"], ["a", 1, 2]]],
+  ])("with %s, gives zod's verdicts", (_title, schema, values) => {
+    const validate = createValidatorAjv().compile(
+      compiledSchemaOf(z.toJSONSchema(schema, { io: "input" }) as JsonSchemaObject),
+    );
+    for (const value of values) expect(validate(value), JSON.stringify(value)).toBe(schema.safeParse(value).success);
   });
 });
