@@ -117,7 +117,12 @@ function arrayType(schema: Record<string, unknown>, context: TypeContext): strin
       schema.items === false || schema.items === undefined
         ? ""
         : `, ...${wrap(typeOf(schema.items as JsonSchema, context))}[]`;
-    return `[${prefix.map((item) => typeOf(item, context)).join(", ")}${rest}]`;
+    // items past `minItems` may be left out (zod: `z.tuple([a, b.optional()])` has minItems 1)
+    const required = typeof schema.minItems === "number" ? schema.minItems : 0;
+    const items = prefix.map((item, index) =>
+      index < required ? typeOf(item, context) : `${wrap(typeOf(item, context))}?`,
+    );
+    return `[${items.join(", ")}${rest}]`;
   }
   return `${wrap(typeOf(schema.items as JsonSchema, context))}[]`;
 }

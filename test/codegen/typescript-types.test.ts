@@ -91,10 +91,26 @@ const cases = fc.letrec<{ node: Case; object: Case }>((tie) => ({
       .uniqueArray(text, { minLength: 1, maxLength: 4 })
       .map((values) => ({ schema: z.enum(values as [string, ...string[]]), value: fc.constantFrom(...values) })),
     tie("node").map((item) => ({ schema: z.array(item.schema), value: fc.array(item.value, { maxLength: 3 }) })),
-    fc.array(tie("node"), { minLength: 1, maxLength: 3 }).map((items) => ({
-      schema: z.tuple(items.map((item) => item.schema) as [z.ZodType, ...z.ZodType[]]),
-      value: fc.tuple(...items.map((item) => item.value)),
-    })),
+    // tuples: optional elements at the end (each may be left out), perhaps a rest element
+    fc
+      .tuple(fc.array(tie("node"), { minLength: 1, maxLength: 3 }), fc.nat(2), fc.option(tie("node")))
+      .map(([items, optional, rest]) => {
+        const required = Math.max(0, items.length - optional);
+        const schemas = items.map((item, index) => (index < required ? item.schema : item.schema.optional()));
+        return {
+          schema: rest
+            ? z.tuple(schemas as [z.ZodType, ...z.ZodType[]], rest.schema)
+            : z.tuple(schemas as [z.ZodType, ...z.ZodType[]]),
+          value: fc
+            .tuple(
+              fc.tuple(...items.map((item) => item.value)),
+              fc.nat(items.length - required),
+              rest ? fc.array(rest.value, { maxLength: 2 }) : fc.constant([]),
+            )
+            // with a rest element every optional one is given; without, trailing optional ones may go
+            .map(([values, dropped, more]) => (rest ? [...values, ...more] : values.slice(0, values.length - dropped))),
+        };
+      }),
     fc.tuple(tie("node"), tie("node")).map(([a, b]) => ({
       schema: z.union([a.schema, b.schema]),
       value: fc.oneof(a.value, b.value),
