@@ -62,6 +62,29 @@ export function findUnrepresentable(schema: z.ZodType, event: string): Issue[] {
       });
       return;
     }
+    if (def.type === "pipe" && typeof def.transform === "function") {
+      // a codec decodes what its first schema accepts; the input's JSON Schema holds the first alone
+      issues.push({
+        rule: "registry/unrepresentable",
+        severity: "error",
+        event,
+        path: path || "/",
+        message:
+          'a codec (z.codec, z.stringbool) decodes its input in code, which JSON Schema cannot express, so the validators would accept what it rejects (z.stringbool() rejects "maybe")',
+        fix: "declare the shape producers send (z.enum([...]), z.boolean()) and decode it in the handler",
+      });
+    } else if (def.type === "pipe" && !hasTransform(def)) {
+      // zod checks `out` on what `in` returns; the input side's JSON Schema holds `in` alone
+      issues.push({
+        rule: "registry/unrepresentable",
+        severity: "error",
+        event,
+        path: path || "/",
+        message:
+          "a pipe (.pipe()) checks its second schema after the first, and JSON Schema of what zod accepts holds only the first, so the validators would accept what the second rejects",
+        fix: "put every check on one schema (z.string().min(1) rather than z.string().pipe(z.string().min(1)))",
+      });
+    }
     if (def.checks?.some((check) => check._zod.def.check === "custom")) {
       issues.push({
         rule: "registry/unrepresentable",
@@ -77,6 +100,12 @@ export function findUnrepresentable(schema: z.ZodType, event: string): Issue[] {
 
   visit(schema, "");
   return issues;
+}
+
+/** Whether a pipe holds a transform on either side (`x.transform(f).pipe(y)`): reported as one. */
+function hasTransform(def: ZodDef): boolean {
+  if (def.type === "transform") return true;
+  return def.type === "pipe" && (hasTransform(defOf(def.in)) || hasTransform(defOf(def.out)));
 }
 
 function childrenOf(def: ZodDef, path: string): [unknown, string][] {

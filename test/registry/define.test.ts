@@ -97,6 +97,18 @@ const invalid: [string, () => unknown, string, string][] = [
     "refinement",
   ],
   [
+    "pipe (its second schema's checks are not in the input's JSON Schema)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ n: z.string().pipe(z.string().min(1)) }) }),
+    "registry/unrepresentable",
+    "pipe",
+  ],
+  [
+    "codec (z.stringbool rejects strings its JSON Schema accepts)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ on: z.stringbool() }) }),
+    "registry/unrepresentable",
+    "codec",
+  ],
+  [
     "date object",
     () => defineEvent({ name: "a/b.c", data: z.object({ at: z.date() }) }),
     "registry/unrepresentable",
