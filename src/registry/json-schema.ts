@@ -50,50 +50,34 @@ export function findUnrepresentable(schema: z.ZodType, event: string): Issue[] {
     if (seen.has(node)) return;
     seen.add(node);
     const def = defOf(node);
+    const report = (message: string, fix: string) =>
+      issues.push({ rule: "registry/unrepresentable", severity: "error", event, path: path || "/", message, fix });
     const why = UNREPRESENTABLE[def.type];
     if (why) {
-      issues.push({
-        rule: "registry/unrepresentable",
-        severity: "error",
-        event,
-        path: path || "/",
-        message: `${why}; JSON Schema cannot express it, so the validators would disagree with zod`,
-        fix: UNREPRESENTABLE_FIX[def.type] ?? "replace it with a plain JSON type",
-      });
+      report(
+        `${why}; JSON Schema cannot express it, so the validators would disagree with zod`,
+        UNREPRESENTABLE_FIX[def.type] ?? "replace it with a plain JSON type",
+      );
       return;
     }
     if (def.type === "pipe" && typeof def.transform === "function") {
       // a codec decodes what its first schema accepts; the input's JSON Schema holds the first alone
-      issues.push({
-        rule: "registry/unrepresentable",
-        severity: "error",
-        event,
-        path: path || "/",
-        message:
-          'a codec (z.codec, z.stringbool) decodes its input in code, which JSON Schema cannot express, so the validators would accept what it rejects (z.stringbool() rejects "maybe")',
-        fix: "declare the shape producers send (z.enum([...]), z.boolean()) and decode it in the handler",
-      });
+      report(
+        'a codec (z.codec, z.stringbool) decodes its input in code, which JSON Schema cannot express, so the validators would accept what it rejects (z.stringbool() rejects "maybe")',
+        "declare the shape producers send (z.enum([...]), z.boolean()) and decode it in the handler",
+      );
     } else if (def.type === "pipe" && !hasTransform(def)) {
       // zod checks `out` on what `in` returns; the input side's JSON Schema holds `in` alone
-      issues.push({
-        rule: "registry/unrepresentable",
-        severity: "error",
-        event,
-        path: path || "/",
-        message:
-          "a pipe (.pipe()) checks its second schema after the first, and JSON Schema of what zod accepts holds only the first, so the validators would accept what the second rejects",
-        fix: "put every check on one schema (z.string().min(1) rather than z.string().pipe(z.string().min(1)))",
-      });
+      report(
+        "a pipe (.pipe()) checks its second schema after the first, and JSON Schema of what zod accepts holds only the first, so the validators would accept what the second rejects",
+        "put every check on one schema (z.string().min(1) rather than z.string().pipe(z.string().min(1)))",
+      );
     }
     if (def.checks?.some((check) => check._zod.def.check === "custom")) {
-      issues.push({
-        rule: "registry/unrepresentable",
-        severity: "error",
-        event,
-        path: path || "/",
-        message: "a refinement (.refine, .superRefine, .check) cannot be expressed in JSON Schema",
-        fix: "express the rule with built-in checks (min, max, regex, enum) or check it in the handler",
-      });
+      report(
+        "a refinement (.refine, .superRefine, .check) cannot be expressed in JSON Schema",
+        "express the rule with built-in checks (min, max, regex, enum) or check it in the handler",
+      );
     }
     for (const [child, childPath] of childrenOf(def, path)) visit(child, childPath);
   };
