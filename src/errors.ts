@@ -25,6 +25,11 @@ export function pointerSegment(key: string | number): string {
   return String(key).replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
+/** The key one segment of a JSON pointer names (`tree~1node` -> `tree/node`): `pointerSegment` undone. */
+export function pointerKey(segment: string): string {
+  return segment.replaceAll("~1", "/").replaceAll("~0", "~");
+}
+
 /** Base of every error evreg throws for user input: carries the Issues and prints them all. */
 export class EvregError extends Error {
   readonly issues: readonly Issue[];

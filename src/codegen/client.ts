@@ -5,7 +5,7 @@
  * compilers do not check the file (NO_CHECK), so what costs them is its size and what they use of it.
  */
 import type { CodeBlockWriter, StatementStructures, WriterFunction } from "ts-morph";
-import { type Issue, RegistryError } from "../errors.ts";
+import { type Issue, pointerKey, RegistryError } from "../errors.ts";
 import { tsMorph } from "../lint/ts-morph.ts";
 import { type EventDefinition, IMPLICIT_VERSION, idTemplateFields, type Registry } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
@@ -73,7 +73,7 @@ function versionTypes(event: EventDefinition): WriterFunction[] {
         if (ref === "#" || ref === "#/properties/data") return typeName;
         // `#/$defs/<key>`, the key a JSON pointer segment as zod writes it (`tree~1node` for `tree/node`)
         const segment = ref.split("/").at(-1) ?? "Def";
-        return defTypeName(typeName, segment.replaceAll("~1", "/").replaceAll("~0", "~"));
+        return defTypeName(typeName, pointerKey(segment));
       },
     };
     // A doc comment only to carry a description: the type's name already says the event and version,

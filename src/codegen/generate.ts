@@ -59,25 +59,19 @@ export function generatedNameIssues(events: readonly EventDefinition[]): Issue[]
   const fix = "rename one of them: names that differ only in punctuation or case get the same generated names";
   /** Per file, each generated name and the event version it was first given to. */
   const owners = { "events.ts": new Map<string, string>(), "validators.js": new Map<string, string>() };
+  const report = (rule: string, event: EventDefinition, message: string, fixing: string) =>
+    issues.push({ rule, severity: "error", event: event.name, message, fix: fixing });
   const claim = (file: keyof typeof owners, name: string, event: EventDefinition, label: string, what = fix) => {
     const owner = owners[file].get(name);
-    if (owner !== undefined) {
-      issues.push({
-        rule: "codegen/name-clash",
-        severity: "error",
-        event: event.name,
-        message: `${owner} and ${label} both become ${name} in generated/${file}`,
-        fix: what,
-      });
-    } else if (file === "events.ts" && CLIENT_NAMES.has(name)) {
-      issues.push({
-        rule: "codegen/name-clash",
-        severity: "error",
-        event: event.name,
-        message: `${label} becomes the type ${name}, which generated/events.ts declares for itself`,
-        fix: "rename the event",
-      });
-    }
+    if (owner !== undefined)
+      report("codegen/name-clash", event, `${owner} and ${label} both become ${name} in generated/${file}`, what);
+    else if (file === "events.ts" && CLIENT_NAMES.has(name))
+      report(
+        "codegen/name-clash",
+        event,
+        `${label} becomes the type ${name}, which generated/events.ts declares for itself`,
+        "rename the event",
+      );
     owners[file].set(name, owner ?? label);
   };
   for (const event of events) {
@@ -91,15 +85,13 @@ export function generatedNameIssues(events: readonly EventDefinition[]): Issue[]
       claim("validators.js", validatorExportName(event.name, v), event, label);
     }
     const [group] = helperPath(event.name);
-    if (CLIENT_NAMES.has(group)) {
-      issues.push({
-        rule: "codegen/helper-name",
-        severity: "error",
-        event: event.name,
-        message: `the domain of ${event.name} becomes the helpers ${group}, which generated/events.ts exports for itself`,
-        fix: "rename the domain",
-      });
-    }
+    if (CLIENT_NAMES.has(group))
+      report(
+        "codegen/helper-name",
+        event,
+        `the domain of ${event.name} becomes the helpers ${group}, which generated/events.ts exports for itself`,
+        "rename the domain",
+      );
   }
   return issues;
 }

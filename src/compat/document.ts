@@ -3,7 +3,7 @@
  * `$id`/`$anchor`, and local `$ref` resolution. Bad input (not a schema, a `$ref` that points
  * nowhere, a `$ref` loop with no schema in between) is a CompatibilityError, never a crash.
  */
-import { CompatibilityError, type Issue, pointerSegment } from "../errors.ts";
+import { CompatibilityError, type Issue, pointerKey, pointerSegment } from "../errors.ts";
 import type { JsonSchema, JsonSchemaObject } from "../registry/json-schema.ts";
 
 export type Dialect = "draft-04" | "draft-06" | "draft-07" | "2019-09" | "2020-12";
@@ -203,7 +203,7 @@ function walkPointer(schema: JsonSchema, pointer: string): unknown {
   if (pointer === "" || pointer === "/") return schema;
   let node: unknown = schema;
   for (const raw of pointer.replace(/^\//, "").split("/")) {
-    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    const key = pointerKey(raw);
     if (Array.isArray(node)) node = node[Number(key)];
     else if (isSchemaObject(node) && Object.hasOwn(node, key)) node = node[key];
     else return undefined;

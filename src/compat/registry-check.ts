@@ -5,7 +5,7 @@
  * (zod via the generated helpers), so they emit only declared properties: adding an optional field
  * to a `z.object` is safe both ways, while `z.strictObject` readers still reject unknown fields.
  */
-import type { Issue } from "../errors.ts";
+import { type Issue, pointerKey } from "../errors.ts";
 import type { CompatibilityMode, EventDefinition, Registry } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { compareVersions, versionStyle } from "../registry/versions.ts";
@@ -257,10 +257,7 @@ function breakingChangeIssue(
 
 /** The data location a schema pointer talks about: `/properties/data/properties/items/items` -> `data.items[]`. */
 export function dataPathOf(pointer: string): string {
-  const segments = pointer
-    .split("/")
-    .slice(1)
-    .map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const segments = pointer.split("/").slice(1).map(pointerKey);
   let path = "";
   for (let index = 0; index < segments.length; index += 1) {
     const segment = segments[index];

@@ -8,6 +8,7 @@
 import { createRequire } from "node:module";
 import type { parse } from "@bufbuild/cel";
 import { closest } from "fastest-levenshtein";
+import { pointerKey } from "../errors.ts";
 import type { JsonSchema, JsonSchemaObject } from "../registry/json-schema.ts";
 
 type Expr = ReturnType<typeof parse>["expr"];
@@ -61,10 +62,7 @@ function resolveRef(located: Located): Located | undefined {
     .slice(1)
     .split("/")
     .filter(Boolean)
-    .reduce<unknown>(
-      (node, key) => (node as Record<string, unknown> | undefined)?.[key.replaceAll("~1", "/").replaceAll("~0", "~")],
-      root,
-    );
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[pointerKey(key)], root);
   return target === undefined ? undefined : { schema: target as JsonSchema, root };
 }
 

@@ -2,7 +2,7 @@
  * ajv's errors as Issues: a JSON pointer into the event (`/data/amount`), what is wrong in words a
  * sender understands, and the fix. ajv's own wording is kept where it is already clear.
  */
-import { type Issue, pointerSegment } from "../errors.ts";
+import { type Issue, pointerKey, pointerSegment } from "../errors.ts";
 
 /** One error of an envelope validator: ajv's ErrorObject, or the generated validators' copy of it. */
 export interface EnvelopeError {
@@ -17,7 +17,7 @@ function valueAt(root: unknown, pointer: string): unknown {
   return pointer
     .slice(1)
     .split("/")
-    .map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .map(pointerKey)
     .reduce<unknown>(
       (node, key) => (node === null || typeof node !== "object" ? undefined : (node as Record<string, unknown>)[key]),
       root,

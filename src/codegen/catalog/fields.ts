@@ -2,6 +2,8 @@
  * Flattens a version's data JSON Schema into one row per field (`changes.preferences.theme`,
  * `items[].id`), the shape both the catalog's field table and its version diff read.
  */
+
+import { pointerKey } from "../../errors.ts";
 import type { JsonSchemaObject } from "../../registry/json-schema.ts";
 
 /** The keywords that narrow a value, as written in the schema. */
@@ -49,7 +51,7 @@ export function resolveRef(root: Schema, ref: string): Schema | undefined {
   if (!ref.startsWith("#")) return undefined;
   let node: unknown = root;
   for (const raw of ref.slice(1).split("/").slice(1)) {
-    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    const key = pointerKey(raw);
     node = (node as Record<string, unknown> | undefined)?.[key];
   }
   return typeof node === "object" && node !== null ? (node as Schema) : undefined;
