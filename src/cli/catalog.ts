@@ -13,7 +13,7 @@ import { RegistryError } from "../errors.ts";
 import { runCommand } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 
-type Reference = { event: string; file: string; line: number; functionId?: string };
+type Reference = { event: string; file: string; scope?: string; functionId?: string };
 
 /**
  * The scan's references as catalog links. A send inside a function carries that function's id, so
@@ -26,10 +26,10 @@ export function catalogLinksFromScan(scan: {
   waits: Reference[];
   cancels?: Reference[];
 }): CatalogLinks {
-  const strip = ({ event, file, line, functionId }: Reference) => ({
+  const strip = ({ event, file, scope, functionId }: Reference) => ({
     event,
     file,
-    line,
+    ...(scope !== undefined ? { scope } : {}),
     ...(functionId !== undefined ? { functionId } : {}),
   });
   return {

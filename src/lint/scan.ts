@@ -36,6 +36,12 @@ export interface EventReference {
   column: number;
   /** The `id` of the enclosing `createFunction`, when there is one. */
   functionId?: string;
+  /**
+   * The innermost named function, method or variable the reference sits in (`sendInvoice`,
+   * `Billing.charge`, `onboarding`), when there is one: names the place without its line, which
+   * any edit above it moves.
+   */
+  scope?: string;
 }
 
 export interface ScanResult {
@@ -112,6 +118,46 @@ function parseErrors(project: Project, sourceFiles: readonly SourceFile[], cwd: 
   });
 }
 
+/** The name a declaration gives what it declares, with its class's name for a class member. */
+function declaredName(node: Node): string | undefined {
+  let name: string | undefined;
+  if (Node.isConstructorDeclaration(node)) name = "constructor";
+  else if (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node)) name = node.getName();
+  else if (
+    Node.isVariableDeclaration(node) ||
+    Node.isPropertyAssignment(node) ||
+    Node.isPropertyDeclaration(node) ||
+    Node.isMethodDeclaration(node) ||
+    Node.isGetAccessorDeclaration(node) ||
+    Node.isSetAccessorDeclaration(node)
+  ) {
+    const nameNode = node.getNameNode();
+    if (Node.isIdentifier(nameNode) || Node.isPrivateIdentifier(nameNode)) name = nameNode.getText();
+    else if (Node.isStringLiteral(nameNode)) name = nameNode.getLiteralText();
+  }
+  if (name === undefined) return undefined;
+  const owner = node.getParent();
+  const className = Node.isClassDeclaration(owner) || Node.isClassExpression(owner) ? owner.getName() : undefined;
+  return className === undefined ? name : `${className}.${name}`;
+}
+
+/**
+ * `EventReference.scope`: the nearest function with a name (its own, or that of the variable,
+ * property or class member it is assigned to), else the outermost variable the reference sits in,
+ * such as `export const onboarding = inngest.createFunction(...)`.
+ */
+function scopeOf(node: Node): string | undefined {
+  let variable: string | undefined;
+  for (let at = node.getParent(); at !== undefined; at = at.getParent()) {
+    if (Node.isFunctionLikeDeclaration(at) || Node.isFunctionExpression(at)) {
+      const name = declaredName(at) ?? declaredName(at.getParentOrThrow());
+      if (name !== undefined) return name;
+    }
+    if (Node.isVariableDeclaration(at)) variable = declaredName(at) ?? variable;
+  }
+  return variable;
+}
+
 interface FunctionInfo {
   id: string | undefined;
   /** Trigger event names; undefined when some trigger could not be resolved. */
@@ -178,11 +224,13 @@ class Scanner {
       wait: this.result.waits,
       cancel: this.result.cancels,
     }[kind];
+    const scope = scopeOf(node);
     list.push({
       kind,
       event: name,
       ...(this.where(node) as Required<Pick<Issue, "file" | "line" | "column">>),
       ...(functionId ? { functionId } : {}),
+      ...(scope !== undefined ? { scope } : {}),
     });
 
     const context = kind === "send" ? "send" : kind === "trigger" ? "trigger" : "registry";

@@ -98,12 +98,13 @@ export const onboard = inngest.createFunction(
     expect(result.err).toContain("nope/index.ts does not exist");
   });
 
-  it("maps scan references to links, cancels drawn as waits", () => {
+  it("maps scan references to links by file and scope, not line; cancels drawn as waits", () => {
     const ref = (event: string, functionId?: string) => ({
       event,
       file: "a.ts",
       line: 1,
       column: 3,
+      scope: "handler",
       ...(functionId ? { functionId } : {}),
     });
     expect(
@@ -114,9 +115,9 @@ export const onboard = inngest.createFunction(
         cancels: [ref("q/r.s", "f")],
       }),
     ).toEqual({
-      sends: [{ event: "a/b.c", file: "a.ts", line: 1, functionId: "f" }],
-      triggers: [{ event: "x/y.z", file: "a.ts", line: 1, functionId: "f" }],
-      waits: [{ event: "q/r.s", file: "a.ts", line: 1, functionId: "f" }],
+      sends: [{ event: "a/b.c", file: "a.ts", scope: "handler", functionId: "f" }],
+      triggers: [{ event: "x/y.z", file: "a.ts", scope: "handler", functionId: "f" }],
+      waits: [{ event: "q/r.s", file: "a.ts", scope: "handler", functionId: "f" }],
     });
   });
 });

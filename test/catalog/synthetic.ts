@@ -53,11 +53,11 @@ export function syntheticRegistry(count: number, seed = 42): { registry: Registr
   const links: CatalogLinks = { sends: [], triggers: [], waits: [] };
   for (let index = 0; index < count; index += 10) {
     const event = names[index] as string;
-    links.sends.push({ event, file: `src/api/route${index}.ts`, line: 10 });
+    links.sends.push({ event, file: `src/api/route${index}.ts`, scope: "POST" });
     links.triggers.push({
       event,
       file: `src/functions/handler${index}.ts`,
-      line: 5,
+      scope: `handle${index}`,
       functionId: `handle-${index}`,
       sendsFromHandler: [names[(index + 1) % count] as string, names[(index + 2) % count] as string],
     });

@@ -171,6 +171,30 @@ describe("evreg generate (CLI)", () => {
     expect(stale.stderr).toContain("fix: run `evreg generate`");
   });
 
+  test("--check follows the sends in app code, not their lines", async () => {
+    const dir = await project();
+    await cp(path.join(repoRoot, "example"), path.join(dir, "example"), { recursive: true });
+    await cp(path.join(repoRoot, "evreg.config.json"), path.join(dir, "evreg.config.json"));
+    expect((await cli(dir, "generate")).code).toBe(0);
+    const page = path.join(dir, "generated/catalog/events/user_action.performed.html");
+    expect(await readFile(page, "utf8")).toContain("example/app/functions/users.ts · recordActions");
+
+    const file = path.join(dir, "example/app/functions/users.ts");
+    const source = await readFile(file, "utf8");
+    await writeFile(file, `// a comment and a blank line move every send down\n\n${source}`);
+    const moved = await cli(dir, "generate", "--check");
+    expect(moved.stderr).toBe("");
+    expect(moved.code).toBe(0);
+
+    const added = `${source}\nexport async function recordLogout(userId: string) {\n  return inngest.send({ name: "user/action.performed", data: { action: "logout", userId } });\n}\n`;
+    await writeFile(file, added);
+    const stale = await cli(dir, "generate", "--check");
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain("changed: generated/catalog/events/user_action.performed.html");
+    expect((await cli(dir, "generate")).code).toBe(0);
+    expect(await readFile(page, "utf8")).toContain("example/app/functions/users.ts · recordLogout");
+  });
+
   test("a broken schema file prints one readable issue, no stack, and leaves generated/ alone", async () => {
     const dir = await project();
     expect((await cli(dir, "generate")).code).toBe(0);

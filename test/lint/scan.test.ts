@@ -149,6 +149,45 @@ describe("scanProject on correct code", () => {
   });
 });
 
+describe("scanProject names each reference's scope", () => {
+  // [code around the send, the scope it must get]; `SEND` stands for the send
+  const cases: [string, string | undefined][] = [
+    ["SEND;", undefined],
+    ["export async function notify() { SEND; }", "notify"],
+    ["export const notify = async () => { SEND; };", "notify"],
+    ["export const notify = async function () { SEND; };", "notify"],
+    ["export const notify = async function inner() { SEND; };", "inner"],
+    ["export async function outer() { const result = await SEND; return result; }", "outer"],
+    ["export async function outer() { const nested = async () => { SEND; }; await nested(); }", "nested"],
+    ["export async function outer() { await Promise.all([1].map(async () => SEND)); }", "outer"],
+    ["export class Billing { async charge() { SEND; } }", "Billing.charge"],
+    ["export class Billing { constructor() { SEND; } }", "Billing.constructor"],
+    ["export class Billing { charge = async () => { SEND; }; }", "Billing.charge"],
+    ["export const handlers = { onSignup: async () => { SEND; }, 'on-login': async () => { SEND; } };", "onSignup"],
+    [
+      'export const welcome = inngest.createFunction({ id: "welcome", triggers: [{ event: "order/placed" }] }, async () => { SEND; });',
+      "welcome",
+    ],
+  ];
+
+  it.each(cases)("%s -> %s", (code, scope) => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "evreg-scope-"));
+    try {
+      const send = 'inngest.send({ name: "order/placed", data: { orderId: "o" } })';
+      writeFileSync(
+        path.join(folder, "app.ts"),
+        `import { Inngest } from "inngest";\nconst inngest = new Inngest({ id: "app" });\n${code.replaceAll("SEND", send)}\n`,
+      );
+      const result = scanProject([folder], registry, { cwd: folder });
+      expect(result.sends[0]?.scope).toBe(scope);
+      if (code.includes("createFunction")) expect(result.triggers[0]?.scope).toBe(scope);
+      if (code.includes("'on-login'")) expect(result.sends[1]?.scope).toBe("on-login");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("scanProject on bad input", () => {
   it("names a missing path", () => {
     expect(() => scanProject(["no/such/folder"], registry)).toThrow(LintInputError);

@@ -6,7 +6,7 @@
 
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import { escapeHtml } from "./html.ts";
-import type { CatalogLinks } from "./links.ts";
+import { type CatalogLinks, type CatalogPlace, placeLabel } from "./links.ts";
 
 export type GraphNodeKind = "file" | "event" | "function";
 export type GraphEdgeKind = "sends" | "triggers" | "waits";
@@ -32,8 +32,8 @@ export interface FanOutGraph {
 }
 
 const eventNode = (name: string) => `event:${name}`;
-const functionNode = (trigger: { functionId?: string; file: string; line: number }) =>
-  `function:${trigger.functionId ?? `${trigger.file}:${trigger.line}`}`;
+const functionNode = (trigger: { functionId?: string } & CatalogPlace) =>
+  `function:${trigger.functionId ?? placeLabel(trigger)}`;
 
 /** Every node and edge the links describe; `known` tells which event names the registry declares. */
 export function buildFanOutGraph(links: CatalogLinks, known: (event: string) => boolean): FanOutGraph {
@@ -44,10 +44,10 @@ export function buildFanOutGraph(links: CatalogLinks, known: (event: string) => 
     if (!nodes.has(id)) nodes.set(id, { id, kind: "event", label: name, known: known(name) });
     return id;
   };
-  const addFunction = (trigger: { functionId?: string; file: string; line: number }) => {
+  const addFunction = (trigger: { functionId?: string } & CatalogPlace) => {
     const id = functionNode(trigger);
     if (!nodes.has(id)) {
-      nodes.set(id, { id, kind: "function", label: trigger.functionId ?? `${trigger.file}:${trigger.line}` });
+      nodes.set(id, { id, kind: "function", label: trigger.functionId ?? placeLabel(trigger) });
     }
     return id;
   };
@@ -58,7 +58,7 @@ export function buildFanOutGraph(links: CatalogLinks, known: (event: string) => 
   for (const send of links.sends) {
     let from: string;
     if (send.functionId !== undefined) {
-      from = addFunction({ functionId: send.functionId, file: send.file, line: send.line });
+      from = addFunction(send);
     } else {
       from = `file:${send.file}`;
       if (!nodes.has(from)) nodes.set(from, { id: from, kind: "file", label: send.file });

@@ -43,6 +43,7 @@ main { max-width: 1100px; margin: 0 auto; padding: 20px 28px 60px; }
 a { color: var(--accent); text-decoration: none; }
 a:hover, a:focus { text-decoration: underline; }
 code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 13px; }
+.count { color: var(--muted); }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px; overflow-x: auto; }
 h2 { font-size: 20px; margin: 28px 0 8px; }
 h3 { font-size: 16px; margin: 22px 0 6px; }

@@ -11,7 +11,7 @@ import { changeAllowed, diffVersions, type VersionDiff } from "./field-diff.ts";
 import { describeConstraints, type FieldRow, schemaFields } from "./fields.ts";
 import { buildFanOutGraph, type FanOutGraph, neighbourhood, renderGraphSvg } from "./graph.ts";
 import { CATALOG_CSS, CATALOG_JS, escapeHtml, escapeText, page } from "./html.ts";
-import type { CatalogLinks } from "./links.ts";
+import { type CatalogLinks, type CatalogPlace, placeLabel } from "./links.ts";
 import { uniqueSlugs } from "./slugs.ts";
 
 export interface CatalogOptions {
@@ -180,17 +180,27 @@ ${rows}
 </tbody></table>`;
 }
 
+/** One row per function and place; a place that names the event more than once says how often. */
 function linksTable(
   title: string,
-  rows: { file: string; line: number; functionId?: string | undefined }[],
+  rows: ({ functionId?: string | undefined } & CatalogPlace)[],
   withFunction: boolean,
 ): string {
   if (rows.length === 0) return "";
-  const sorted = [...rows].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
-  const body = sorted
+  const counts = new Map<string, { functionId: string; where: string; count: number }>();
+  for (const row of rows) {
+    const functionId = withFunction ? (row.functionId ?? "") : "";
+    const where = placeLabel(row);
+    const key = JSON.stringify([row.file, row.scope ?? "", functionId]);
+    const seen = counts.get(key);
+    if (seen) seen.count++;
+    else counts.set(key, { functionId, where, count: 1 });
+  }
+  const body = [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(
-      (row) =>
-        `<tr>${withFunction ? `<td class="mono">${escapeHtml(row.functionId ?? "")}</td>` : ""}<td class="mono">${escapeHtml(`${row.file}:${row.line}`)}</td></tr>`,
+      ([, row]) =>
+        `<tr>${withFunction ? `<td class="mono">${escapeHtml(row.functionId)}</td>` : ""}<td class="mono">${escapeHtml(row.where)}${row.count > 1 ? ` <span class="count">×${row.count}</span>` : ""}</td></tr>`,
     )
     .join("\n");
   return `<h3>${title}</h3><table class="links"><thead><tr>${withFunction ? "<th>Function</th>" : ""}<th>Where</th></tr></thead><tbody>
