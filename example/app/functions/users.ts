@@ -21,7 +21,11 @@ export const remindTrialUser = inngest.createFunction(
   },
 );
 
-/** Ordered events: ts keeps login before purchase. */
+/**
+ * The guide's "Maintaining Event Order": each event's `ts` records when it happened, so readers can
+ * sort by it. Inngest does not process a batch in `ts` order (a past `ts` changes nothing, a future
+ * one delays delivery), so handlers that need the order compare `event.ts` themselves.
+ */
 export async function recordActions(userId: string) {
   const events = [
     { name: "user/action.performed", ts: 1640995200000, data: { action: "login", userId } },
