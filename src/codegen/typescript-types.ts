@@ -133,10 +133,40 @@ export interface ObjectMembers {
   indexType: string | undefined;
 }
 
+/**
+ * The keys `propertyNames` allows, when it lists them (`z.record(z.enum(["a", "b"]), T)` writes
+ * `{ enum: ["a", "b"] }`, a union of literals `anyOf` of `const`s); undefined for any other shape.
+ */
+function listedKeys(names: unknown): string[] | undefined {
+  if (typeof names !== "object" || names === null) return undefined;
+  const schema = names as Record<string, unknown>;
+  if (typeof schema.const === "string") return [schema.const];
+  if (Array.isArray(schema.enum)) {
+    return schema.enum.every((key) => typeof key === "string") ? (schema.enum as string[]) : undefined;
+  }
+  if (!Array.isArray(schema.anyOf)) return undefined;
+  const keys = schema.anyOf.map(listedKeys);
+  return keys.every((each) => each !== undefined) ? [...new Set(keys.flat())] : undefined;
+}
+
 /** The members of an object type, for interfaces (as structures) and inline objects (as text) alike. */
 export function objectMembers(schema: Record<string, unknown>, context: TypeContext): ObjectMembers {
-  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required as string[] | undefined) ?? []);
+  const extra = schema.additionalProperties;
+  const patterned = schema.patternProperties as Record<string, JsonSchema> | undefined;
+  // A record over listed keys (zod's `z.record(z.enum(...), T)`, all required, or `z.partialRecord`).
+  const keys = schema.properties || patterned || extra === false ? undefined : listedKeys(schema.propertyNames);
+  if (keys) {
+    const type = typeOf(extra as JsonSchema | undefined, context);
+    const properties = keys.map((key) => ({
+      name: propertyKey(key),
+      type,
+      optional: !required.has(key),
+      description: undefined,
+    }));
+    return { properties, indexType: undefined };
+  }
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const members = Object.entries(properties).map(([key, property]) => ({
     name: propertyKey(key),
     type: typeOf(property, context),
@@ -144,8 +174,6 @@ export function objectMembers(schema: Record<string, unknown>, context: TypeCont
     description:
       typeof property === "object" && typeof property.description === "string" ? property.description : undefined,
   }));
-  const extra = schema.additionalProperties;
-  const patterned = schema.patternProperties as Record<string, JsonSchema> | undefined;
   // Known members must fit the index signature, so an open object with declared fields takes `unknown`.
   let indexType: string | undefined;
   if (extra !== undefined && extra !== false) {

@@ -68,6 +68,40 @@ describe("typeOf: parentheses only where the top level would bind otherwise", ()
   });
 });
 
+describe("typeOf: records over listed keys have those keys, as zod's own types do", () => {
+  // [name, schema, printed type, values the type must refuse (zod refuses them too)]
+  it.each<[string, z.ZodType, string, unknown[]]>([
+    [
+      "enum keys, all required",
+      z.record(z.enum(["a", "b-c"]), z.number()),
+      '{ a: number; "b-c": number }',
+      [{ a: 1 }, { a: 1, "b-c": 2, d: 3 }],
+    ],
+    ["partial record", z.partialRecord(z.enum(["a", "b"]), z.string()), "{ a?: string; b?: string }", [{ c: "x" }]],
+    [
+      "union of literal keys",
+      z.record(z.union([z.literal("a"), z.literal("b")]), z.boolean()),
+      "{ a: boolean; b: boolean }",
+      [{ b: true }],
+    ],
+    ["one literal key", z.record(z.literal("x"), z.null()), "{ x: null }", [{}]],
+    [
+      "keys by pattern stay an index signature",
+      z.record(z.string().regex(/^x/), z.number()),
+      "{ [key: string]: number }",
+      [],
+    ],
+  ])("%s", (_name, schema, expected, refused) => {
+    const type = typeOfSchema(schema);
+    expect(type).toBe(expected);
+    for (const value of refused) expect(schema.safeParse(value).success).toBe(false);
+    const declarations = refused.map(
+      (value, index) => `export const refused${index}: ${type} = ${JSON.stringify(value)};`,
+    );
+    expect(typeErrors(declarations.join("\n"))).toHaveLength(refused.length);
+  });
+});
+
 /** A zod schema and values it accepts, built side by side. */
 interface Case {
   schema: z.ZodType;
@@ -120,6 +154,17 @@ const cases = fc.letrec<{ node: Case; object: Case }>((tie) => ({
       schema: z.record(z.string(), item.schema),
       value: fc.dictionary(text, item.value, { maxKeys: 3 }),
     })),
+    fc
+      .tuple(fc.uniqueArray(text, { minLength: 1, maxLength: 3 }), tie("node"), fc.boolean())
+      .map(([keys, item, partial]) => {
+        const enumKeys = z.enum(keys as [string, ...string[]]);
+        return {
+          schema: partial ? z.partialRecord(enumKeys, item.schema) : z.record(enumKeys, item.schema),
+          value: fc.record(Object.fromEntries(keys.map((key) => [key, item.value])), {
+            requiredKeys: partial ? [] : keys,
+          }),
+        };
+      }),
     tie("object"),
     // an intersection zod cannot merge into one object: it stays `allOf`
     fc
