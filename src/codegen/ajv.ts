@@ -9,7 +9,10 @@
  *   as zod's very RegExp and the long pattern is dropped: the generated code holds each regex once
  *   instead of three times per field (regex, error params, message), and errors read
  *   `must match format "uuid"` rather than quoting the regex. Any other pattern is kept and its
- *   format dropped. Formats without a pattern (`uri`) fall back to ajv-formats.
+ *   format dropped, also when the patterns are `allOf` parts (`.startsWith("a").endsWith("z")`,
+ *   which zod writes with the format name of its last check, `ends_with`). Formats without a
+ *   pattern (`uri`) fall back to ajv-formats; zod's others (`z.jwt()`, `z.stringFormat` with a
+ *   function) are refused by the registry as unrepresentable.
  * - errors stop at the first failure (ajv's default, `allErrors: false`): an invalid event is
  *   rejected as fast as possible, and the runtime reports that one problem.
  * - the 2020-12 keywords are kept (zod writes `prefixItems` for tuples), but not the dynamic-scope
@@ -175,12 +178,16 @@ export function compiledSchemaOf(schema: JsonSchemaObject): JsonSchemaObject {
 function compiledNode(node: unknown, known: ReadonlySet<string>): unknown {
   if (typeof node !== "object" || node === null || Array.isArray(node)) return node;
   const source = node as Record<string, unknown>;
-  const both = typeof source.pattern === "string" && typeof source.format === "string";
-  const drop = !both
-    ? undefined
-    : ZOD_FORMATS.get(source.format as string)?.source === source.pattern
-      ? "pattern"
-      : "format";
+  // zod writes several patterns on one string as allOf parts, and names the format of its last check
+  const patterned =
+    typeof source.pattern === "string" ||
+    (Array.isArray(source.allOf) && source.allOf.some((part) => typeof part?.pattern === "string"));
+  const drop =
+    !patterned || typeof source.format !== "string"
+      ? undefined
+      : typeof source.pattern === "string" && ZOD_FORMATS.get(source.format)?.source === source.pattern
+        ? "pattern"
+        : "format";
   // keys are known keywords, never `__proto__`: plain assignment is safe here
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(source)) {

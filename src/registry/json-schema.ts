@@ -73,6 +73,8 @@ export function findUnrepresentable(schema: z.ZodType, event: string): Issue[] {
         "put every check on one schema (z.string().min(1) rather than z.string().pipe(z.string().min(1)))",
       );
     }
+    const lost = lostStringFormat(def);
+    if (lost) report(lost.message, lost.fix);
     if (def.checks?.some((check) => check._zod.def.check === "custom")) {
       report(
         "a refinement (.refine, .superRefine, .check) cannot be expressed in JSON Schema",
@@ -84,6 +86,59 @@ export function findUnrepresentable(schema: z.ZodType, event: string): Issue[] {
 
   visit(schema, "");
   return issues;
+}
+
+interface StringFormatDef {
+  check: string;
+  format: string;
+  pattern?: RegExp;
+  hostname?: RegExp;
+  protocol?: RegExp;
+}
+
+/**
+ * A string format zod checks in code that the JSON Schema loses. zod writes a format check with a
+ * `pattern` (email, uuid, `startsWith`…) as that pattern, and a plain `z.url()` as `format: "uri"`,
+ * which ajv-formats checks; but `z.jwt()` and `z.stringFormat(name, fn)` have no pattern, a URL's
+ * `protocol` and `hostname` options (`z.httpUrl()`) are not written at all, and zod keeps one format
+ * name per string, so a URL check beside another format check (`z.url().startsWith("https")`)
+ * disappears.
+ */
+function lostStringFormat(def: ZodDef): { message: string; fix: string } | undefined {
+  if (def.type !== "string") return undefined;
+  const formats = [def, ...(def.checks ?? []).map((check) => check._zod.def)].filter(
+    (check): check is StringFormatDef => check.check === "string_format",
+  );
+  for (const check of formats) {
+    if (check.pattern instanceof RegExp) continue;
+    if (check.format === "jwt") {
+      return {
+        message: "z.jwt() decodes the token's header in code, which JSON Schema cannot express",
+        fix: "check the shape with z.string().regex(/^[\\w-]+\\.[\\w-]+\\.[\\w-]*$/) and verify the token in the handler",
+      };
+    }
+    if (check.format !== "url") {
+      return {
+        message: `z.stringFormat("${check.format}", fn) checks strings with a function, which JSON Schema cannot express`,
+        fix: `give it a regular expression instead: z.stringFormat("${check.format}", /^...$/)`,
+      };
+    }
+    if (check.protocol || check.hostname) {
+      return {
+        message:
+          "a URL's protocol or hostname option (z.httpUrl(), z.url({ protocol })) has no JSON Schema form: the schema says only format uri, so the validators would accept any scheme",
+        fix: "use z.url() and a pattern for the scheme: z.string().regex(/^https?:\\/\\/\\S+$/), or check the scheme in the handler",
+      };
+    }
+    if (formats.length > 1) {
+      return {
+        message:
+          "z.url() beside another format check (startsWith, regex, email…): zod's JSON Schema keeps one format per string, so the URL check would be lost",
+        fix: "keep z.url() alone on the field, or express the whole rule as one z.string().regex(...)",
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Whether a pipe holds a transform on either side (`x.transform(f).pipe(y)`): reported as one. */

@@ -228,6 +228,25 @@ describe("example payloads", () => {
       z.url(),
       z.string().startsWith("pre_"),
       z.string().regex(/^[a-z]{2}-\d{3}$/),
+      // several patterns: zod writes them as allOf parts of one string
+      z
+        .string()
+        .startsWith("ab")
+        .endsWith("yz"),
+      z.string().startsWith("ab").includes("mm").endsWith("yz").min(12),
+      z.ipv4(),
+      z.ipv6(),
+      z.cidrv4(),
+      z.base64(),
+      z.nanoid(),
+      z.cuid2(),
+      z.ulid(),
+      z.ksuid(),
+      z.hash("sha256"),
+      z.iso.date(),
+      z.iso.time(),
+      z.iso.duration(),
+      z.e164(),
     ),
     fc.record({ lo: fc.integer({ min: -50, max: 50 }), span: fc.nat(100) }).map(({ lo, span }) =>
       z
@@ -247,6 +266,10 @@ describe("example payloads", () => {
       fc
         .dictionary(fc.constantFrom("a", "b", "c", "d"), tie("node"), { maxKeys: 3 })
         .map((shape) => z.object(shape as Record<string, z.ZodType>)),
+      // records over listed keys: every key required, or none (partialRecord)
+      tie("node").map((inner) => z.record(z.enum(["eu", "us"]), inner as z.ZodType)),
+      tie("node").map((inner) => z.record(z.union([z.literal("a"), z.literal("b")]), inner as z.ZodType)),
+      tie("node").map((inner) => z.partialRecord(z.enum(["eu", "us"]), inner as z.ZodType)),
       tie("node").map((inner) => (inner as z.ZodType).optional()),
       tie("node").map((inner) => (inner as z.ZodType).nullable()),
     ),

@@ -109,6 +109,30 @@ const invalid: [string, () => unknown, string, string][] = [
     "codec",
   ],
   [
+    "z.jwt() (it decodes the token's header in code)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ token: z.jwt() }) }),
+    "registry/unrepresentable",
+    "z.jwt()",
+  ],
+  [
+    "z.stringFormat with a function",
+    () => defineEvent({ name: "a/b.c", data: z.object({ sku: z.stringFormat("sku", (value) => value.length > 3) }) }),
+    "registry/unrepresentable",
+    'z.stringFormat("sku", fn)',
+  ],
+  [
+    "z.httpUrl() (its protocol and hostname rules are not written)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ link: z.httpUrl() }) }),
+    "registry/unrepresentable",
+    "protocol or hostname",
+  ],
+  [
+    "z.url() beside another format check (zod's JSON Schema keeps one)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ link: z.url().startsWith("https") }) }),
+    "registry/unrepresentable",
+    "URL check would be lost",
+  ],
+  [
     "date object",
     () => defineEvent({ name: "a/b.c", data: z.object({ at: z.date() }) }),
     "registry/unrepresentable",

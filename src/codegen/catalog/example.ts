@@ -54,7 +54,16 @@ export function exampleValue(schema: Schema, root: Schema = schema, key = "value
     return exampleValue(branch, root, key, depth);
   }
   if (Array.isArray(schema.allOf)) {
-    return exampleValue(Object.assign({}, ...(schema.allOf as Schema[])), root, key, depth);
+    // zod writes several patterns on one string (`.startsWith("a").endsWith("z")`) as allOf parts
+    const { allOf, ...rest } = schema;
+    const parts = [rest, ...(allOf as Schema[])];
+    const patterns = parts.flatMap((part) => (typeof part.pattern === "string" ? [part.pattern] : []));
+    return exampleValue(
+      Object.assign({}, ...parts, patterns.length > 1 ? { pattern: patterns } : {}),
+      root,
+      key,
+      depth,
+    );
   }
   const type = Array.isArray(schema.type) ? (schema.type as string[]).find((t) => t !== "null") : schema.type;
   switch (type ?? (schema.properties ? "object" : undefined)) {
@@ -78,13 +87,18 @@ export function exampleValue(schema: Schema, root: Schema = schema, key = "value
 
 function exampleObject(schema: Schema, root: Schema, depth: number): Record<string, unknown> {
   const required = new Set((schema.required as string[] | undefined) ?? []);
+  const properties = (schema.properties ?? {}) as Record<string, Schema>;
   const result: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
+  for (const [key, child] of Object.entries(properties)) {
     // Optional fields show what a payload may carry, until recursion would make the example endless.
     const isAny = Object.keys(child).length === 0;
     if (!required.has(key) && (depth >= MAX_DEPTH || isAny || typeof child.$ref === "string")) continue;
     result[key] = exampleValue(child, root, key, depth + 1);
   }
+  // Required keys no property declares: a record over listed keys (`z.record(z.enum([...]), T)`).
+  const extra = typeof schema.additionalProperties === "object" ? (schema.additionalProperties as Schema) : {};
+  for (const key of required)
+    if (!Object.hasOwn(properties, key)) result[key] = exampleValue(extra, root, key, depth + 1);
   return result;
 }
 
@@ -129,19 +143,36 @@ function compiledPattern(source: string): { regex: RegExp; sample: string | unde
   return compiled;
 }
 
+/**
+ * A string for `schema`. Several patterns (from `allOf`) are sampled together: anchored at the start
+ * first, then unanchored, then anchored at the end, as `.startsWith("ab").includes("m").endsWith("z")`
+ * needs; each candidate is kept only if every pattern matches it.
+ */
 function exampleString(schema: Schema, key: string): string {
-  const compiled = typeof schema.pattern === "string" ? compiledPattern(schema.pattern) : undefined;
-  const pattern = compiled?.regex;
+  const sources = Array.isArray(schema.pattern)
+    ? (schema.pattern as string[])
+    : typeof schema.pattern === "string"
+      ? [schema.pattern]
+      : [];
+  const compiled = sources.map(compiledPattern);
+  const rank = (source: string) => (source.startsWith("^") ? 0 : source.endsWith("$") ? 2 : 1);
+  const combined = compiled.every((each) => each.sample !== undefined)
+    ? sources
+        .map((source, index) => ({ rank: rank(source), sample: compiled[index]?.sample as string }))
+        .sort((a, b) => a.rank - b.rank)
+        .map((each) => each.sample)
+        .join("")
+    : undefined;
   const candidates = [
     typeof schema.format === "string" ? FORMAT_SAMPLES[schema.format] : undefined,
-    compiled?.sample,
+    combined,
     `${key}-1`,
   ];
   const fits = (value: string) => fitLength(value, schema);
   for (const candidate of candidates) {
     if (candidate === undefined) continue;
     const value = fits(candidate);
-    if (!pattern || pattern.test(value)) return value;
+    if (compiled.every((each) => each.regex.test(value))) return value;
   }
   return fits(candidates.find((candidate) => candidate !== undefined) ?? "");
 }
