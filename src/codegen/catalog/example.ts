@@ -156,13 +156,14 @@ function exampleString(schema: Schema, key: string): string {
       : [];
   const compiled = sources.map(compiledPattern);
   const rank = (source: string) => (source.startsWith("^") ? 0 : source.endsWith("$") ? 2 : 1);
-  const combined = compiled.every((each) => each.sample !== undefined)
-    ? sources
-        .map((source, index) => ({ rank: rank(source), sample: compiled[index]?.sample as string }))
-        .sort((a, b) => a.rank - b.rank)
-        .map((each) => each.sample)
-        .join("")
-    : undefined;
+  const combined =
+    compiled.length > 0 && compiled.every((each) => each.sample !== undefined)
+      ? sources
+          .map((source, index) => ({ rank: rank(source), sample: compiled[index]?.sample as string }))
+          .sort((a, b) => a.rank - b.rank)
+          .map((each) => each.sample)
+          .join("")
+      : undefined;
   const candidates = [
     typeof schema.format === "string" ? FORMAT_SAMPLES[schema.format] : undefined,
     combined,
