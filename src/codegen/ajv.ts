@@ -2,7 +2,9 @@
  * The one ajv set-up shared by the precompiled validators and by anything that compiles at run
  * time, so both accept exactly what zod accepts:
  * - draft 2020-12 (`ajv/dist/2020`), the dialect `z.toJSONSchema` writes;
- * - `unicode: false`: minLength/maxLength count UTF-16 units as zod's `.length` does;
+ * - `unicode: false`, so ajv never requires its runtime's `ucs2length` from a precompiled module:
+ *   minLength/maxLength are replaced by zod's count in code points (`zodLengths`), and
+ *   `multipleOf` by zod's check with its rounding tolerance (`zodMultipleOf`);
  * - zod writes both `format` and `pattern` for uuid, email, date-time...; the pattern is zod's own
  *   check, so ajv checks one regex per field, never ajv-formats' stricter code as well. For zod's
  *   default formats (`z.uuid()`, `z.iso.datetime()`, `z.email()`...) the format name is registered
@@ -48,6 +50,7 @@
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { _, type Code, getProperty } from "ajv/dist/compile/codegen/index.js";
+import { useFunc } from "ajv/dist/compile/util.js";
 import type { KeywordCxt } from "ajv/dist/compile/validate/index.js";
 import type { CodeKeywordDefinition } from "ajv/dist/types/index.js";
 import { reportMissingProp } from "ajv/dist/vocabularies/code.js";
@@ -124,11 +127,74 @@ export function createValidatorAjv(options: { source?: boolean } = {}): Ajv2020 
   ajv.opts.dynamicRef = false;
   for (const keyword of DYNAMIC_KEYWORDS) ajv.removeKeyword(keyword);
   shortRequired(ajv);
+  zodLengths(ajv);
+  zodMultipleOf(ajv);
   addFormats.default(ajv);
   for (const [format, regex] of ZOD_FORMATS) ajv.addFormat(format, regex);
   if (options.source) writeCompactErrorSites(ajv);
   knownKeywords ??= new Set([...Object.keys(ajv.RULES.keywords), ...DYNAMIC_KEYWORDS]);
   return ajv;
+}
+
+/**
+ * A string's length in code points, as zod counts it (`codePointLength` in zod/v4/core/util.js): a
+ * high surrogate followed by a low one is one character. Kept as source, which ajv's `useFunc`
+ * writes into precompiled modules as it is (a function's own `toString` would differ between the
+ * TypeScript source run through jiti and the compiled package, and with it `generate`'s output).
+ */
+const CODE_POINT_LENGTH_SOURCE =
+  "(function codePointLength(text) { let count = text.length; for (let at = 0; at < text.length - 1; at++) { if ((text.charCodeAt(at) & 0xfc00) === 0xd800 && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00) { count--; at++; } } return count; })";
+const CODE_POINT_LENGTH = Object.assign(
+  new Function(`return ${CODE_POINT_LENGTH_SOURCE}`)() as (text: string) => number,
+  { code: CODE_POINT_LENGTH_SOURCE },
+);
+
+/**
+ * `minLength`/`maxLength` in code points, as zod 4.6 checks `.min()`, `.max()` and `.length()`;
+ * ajv's own count (`unicode: true`) would make precompiled modules require ajv's runtime. The
+ * count runs only when the UTF-16 length leaves the verdict open: a code point is one or two units.
+ */
+function zodLengths(ajv: Ajv2020): void {
+  const builtin = ajv.getKeyword("maxLength") as CodeKeywordDefinition;
+  ajv.removeKeyword("maxLength");
+  ajv.removeKeyword("minLength");
+  ajv.addKeyword({
+    ...builtin,
+    keyword: ["maxLength", "minLength"],
+    // back in their place among the string keywords, so checks keep ajv's order
+    before: "pattern",
+    code(cxt: KeywordCxt) {
+      if (cxt.$data) return builtin.code(cxt);
+      const { gen, keyword, data, schemaCode } = cxt;
+      const count = useFunc(gen, CODE_POINT_LENGTH);
+      cxt.fail(
+        keyword === "maxLength"
+          ? _`${data}.length > ${schemaCode} && ${count}(${data}) > ${schemaCode}`
+          : _`${data}.length < ${schemaCode} || (${data}.length < 2 * ${schemaCode} && ${count}(${data}) < ${schemaCode})`,
+      );
+    },
+  });
+}
+
+/**
+ * `multipleOf` as zod checks `.multipleOf()` (`floatSafeRemainder` in zod/v4/core/util.js): the
+ * ratio within four units in the last place of a whole number, so `19.99` is a multiple of `0.01`.
+ * ajv's own check (`ratio !== parseInt(ratio)`) refuses it.
+ */
+function zodMultipleOf(ajv: Ajv2020): void {
+  const builtin = ajv.getKeyword("multipleOf") as CodeKeywordDefinition;
+  ajv.removeKeyword("multipleOf");
+  ajv.addKeyword({
+    ...builtin,
+    code(cxt: KeywordCxt) {
+      if (cxt.$data) return builtin.code(cxt);
+      const { gen, data, schemaCode } = cxt;
+      const ratio = gen.let("ratio");
+      cxt.fail(
+        _`(${ratio} = ${data} / ${schemaCode}, !(Math.abs(${ratio} - Math.round(${ratio})) < 4 * Number.EPSILON * Math.max(Math.abs(${ratio}), 1)))`,
+      );
+    },
+  });
 }
 
 /**

@@ -29,12 +29,14 @@ const UNREPRESENTABLE: Record<string, string> = {
   promise: "a promise is not data",
   function: "a function is not data",
   file: "a File is not JSON",
+  catch: "a .catch() replaces invalid input with its fallback, so zod accepts any value there",
 };
 
 const UNREPRESENTABLE_FIX: Record<string, string> = {
   transform: "validate the raw shape here and transform in the handler",
   date: "use z.iso.datetime() (an ISO 8601 string) instead",
   bigint: "use z.number().int() or a numeric string",
+  catch: "drop .catch() and apply the fallback in the handler",
 };
 
 function defOf(schema: unknown): ZodDef {
@@ -73,8 +75,14 @@ export function findUnrepresentable(schema: z.ZodType, event: string): Issue[] {
         "put every check on one schema (z.string().min(1) rather than z.string().pipe(z.string().min(1)))",
       );
     }
-    const lost = lostStringFormat(def);
+    const lost = lostStringFormat(def) ?? checkAfterOverwrite(def);
     if (lost) report(lost.message, lost.fix);
+    if (def.coerce === true) {
+      report(
+        `z.coerce converts the input before checking it (z.coerce.number() accepts "1"), which JSON Schema cannot express`,
+        "declare what producers send (z.number(), or z.string().regex(/^\\d+$/) for digits) and convert in the handler",
+      );
+    }
     if (def.checks?.some((check) => check._zod.def.check === "custom")) {
       report(
         "a refinement (.refine, .superRefine, .check) cannot be expressed in JSON Schema",
@@ -110,7 +118,11 @@ function lostStringFormat(def: ZodDef): { message: string; fix: string } | undef
     (check): check is StringFormatDef => check.check === "string_format",
   );
   for (const check of formats) {
-    if (check.pattern instanceof RegExp) continue;
+    if (check.pattern instanceof RegExp) {
+      const issue = patternIssue(check.pattern);
+      if (issue) return issue;
+      continue;
+    }
     if (check.format === "jwt") {
       return {
         message: "z.jwt() decodes the token's header in code, which JSON Schema cannot express",
@@ -139,6 +151,47 @@ function lostStringFormat(def: ZodDef): { message: string; fix: string } | undef
     }
   }
   return undefined;
+}
+
+/**
+ * A regex JSON Schema cannot carry as zod runs it: a pattern has no flags, and is read in Unicode
+ * mode (ECMA-262 with `u`), which refuses escapes such as `\-` outside a class.
+ */
+function patternIssue(regex: RegExp): { message: string; fix: string } | undefined {
+  const flags = regex.flags.replace("u", "");
+  if (flags !== "") {
+    return {
+      message: `the regex /${regex.source}/${regex.flags} has flags (${flags}), and a JSON Schema pattern has none, so the validators would test it without them`,
+      fix: flags.includes("i")
+        ? "spell the cases out in the pattern ([Aa]) and drop the flags"
+        : "drop the flags; write what they did into the pattern ([\\s\\S] for a dot that matches newlines)",
+    };
+  }
+  try {
+    new RegExp(regex.source, "u");
+  } catch (error) {
+    return {
+      message: `the regex /${regex.source}/ is not valid in Unicode mode, which JSON Schema patterns use (${(error as Error).message})`,
+      fix: "escape only what needs it (write /^a-b$/, not /^a\\-b$/) and add the u flag to check it: /.../u",
+    };
+  }
+  return undefined;
+}
+
+/**
+ * `.trim()`, `.toLowerCase()`, `.normalize()` change the string before the checks after them
+ * (`z.string().trim().min(2)` refuses `" a "`), which JSON Schema cannot express; alone they change
+ * what the handler would read, not what is accepted.
+ */
+function checkAfterOverwrite(def: ZodDef): { message: string; fix: string } | undefined {
+  const kinds = (def.checks ?? []).map((check) => check._zod.def.check);
+  const first = kinds.indexOf("overwrite");
+  if (first === -1 || !kinds.slice(first + 1).some((kind) => kind !== "overwrite")) return undefined;
+  return {
+    message:
+      "a check after .trim(), .toLowerCase() or .normalize() tests the changed string, which JSON Schema cannot express, so the validators would test what producers sent",
+    fix: "check what producers send (z.string().regex(/^\\S(.*\\S)?$/) for trimmed text) and normalize in the handler",
+  };
 }
 
 /** Whether a pipe holds a transform on either side (`x.transform(f).pipe(y)`): reported as one. */

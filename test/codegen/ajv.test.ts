@@ -1,9 +1,14 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { compiledSchemaOf, createValidatorAjv } from "../../src/codegen/ajv.ts";
+import { validatorsCode } from "../../src/codegen/validator-module.ts";
 import type { JsonSchemaObject } from "../../src/registry/json-schema.ts";
+import { tempDir } from "../support/temp.ts";
 
 /** ajv as it comes, with the options of createValidatorAjv that change what `required` checks. */
 function ajvAsItComes() {
@@ -88,5 +93,30 @@ describe("createValidatorAjv and zod's strings with several patterns", () => {
       compiledSchemaOf(z.toJSONSchema(schema, { io: "input" }) as JsonSchemaObject),
     );
     for (const value of values) expect(validate(value), JSON.stringify(value)).toBe(schema.safeParse(value).success);
+  });
+});
+
+describe("createValidatorAjv counts and divides as zod does", () => {
+  // zod 4.6 counts a string's length in code points, and `.multipleOf` with a tolerance for the
+  // rounding of decimal steps; ajv counted UTF-16 units (unicode: false) and refused 19.99 for 0.01
+  test.each<[string, z.ZodType, unknown[]]>([
+    ["max length", z.string().max(2), ["😀😀", "😀😀😀", "ab", "abc", "\ud83d\ud83d", "a\ude00"]],
+    ["min length", z.string().min(3), ["😀😀", "😀😀😀", "abc", "ab", "a😀", "\ud83d\ud83d\ud83d"]],
+    ["exact length", z.string().length(2), ["😀😀", "😀", "ab", "a😀", "😀😀😀"]],
+    ["a multiple of 0.01", z.number().multipleOf(0.01), [19.99, 0.07, 4.35, 100.1, 0.001, 1.005, 2.03, 1e-9]],
+    ["a multiple of 0.1", z.number().multipleOf(0.1), [0.3, 0.7, 1.1, 0.35, 123.4, 0.30000000000000004]],
+    ["a multiple of 7", z.number().multipleOf(7), [14, 15, -21, 0, 7.000000000000001]],
+    ["a multiple of 0.07", z.number().multipleOf(0.07), [2.03, 0.21, 0.2]],
+  ])("%s, compiled at run time and precompiled", async (_title, schema, values) => {
+    const json = z.toJSONSchema(schema, { io: "input" }) as JsonSchemaObject;
+    const file = path.join(await tempDir("ajv-zod"), "validators.mjs");
+    await writeFile(file, validatorsCode([["check", json]]));
+    const precompiled = ((await import(pathToFileURL(file).href)) as { check: (value: unknown) => boolean }).check;
+    const validate = createValidatorAjv().compile(compiledSchemaOf(json));
+    for (const value of values) {
+      const zod = schema.safeParse(value).success;
+      expect(validate(value), JSON.stringify(value)).toBe(zod);
+      expect(precompiled(value), `${JSON.stringify(value)} (precompiled)`).toBe(zod);
+    }
   });
 });

@@ -133,6 +133,37 @@ const invalid: [string, () => unknown, string, string][] = [
     "URL check would be lost",
   ],
   [
+    "z.coerce (it converts before checking)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ n: z.coerce.number() }) }),
+    "registry/unrepresentable",
+    "z.coerce",
+  ],
+  [
+    ".catch() (zod accepts any value there)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ n: z.number().catch(0) }) }),
+    "registry/unrepresentable",
+    ".catch()",
+  ],
+  [
+    "a regex with flags (a JSON Schema pattern has none)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ code: z.string().regex(/^abc$/i) }) }),
+    "registry/unrepresentable",
+    "flags (i)",
+  ],
+  [
+    "a regex that Unicode mode refuses",
+    // biome-ignore lint/complexity/noUselessEscapeInRegex: the escape is the point: Unicode mode refuses it
+    () => defineEvent({ name: "a/b.c", data: z.object({ code: z.string().regex(/^a\-b$/) }) }),
+    "registry/unrepresentable",
+    "not valid in Unicode mode",
+  ],
+  [
+    "a check after .trim() (it tests the trimmed string)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ name: z.string().trim().min(2) }) }),
+    "registry/unrepresentable",
+    ".trim()",
+  ],
+  [
     "date object",
     () => defineEvent({ name: "a/b.c", data: z.object({ at: z.date() }) }),
     "registry/unrepresentable",
