@@ -8,7 +8,8 @@
  * - zod writes both `format` and `pattern` for uuid, email, date-time...; the pattern is zod's own
  *   check, so ajv checks one regex per field, never ajv-formats' stricter code as well. For zod's
  *   default formats (`z.uuid()`, `z.iso.datetime()`, `z.email()`...) the format name is registered
- *   as zod's very RegExp and the long pattern is dropped: the generated code holds each regex once
+ *   as zod's very RegExp (for IPv6, which zod checks in code, a regex that agrees with that code)
+ *   and the long pattern is dropped: the generated code holds each regex once
  *   instead of three times per field (regex, error params, message), and errors read
  *   `must match format "uuid"` rather than quoting the regex. Any other pattern is kept and its
  *   format dropped, also when the patterns are `allOf` parts (`.startsWith("a").endsWith("z")`,
@@ -55,6 +56,7 @@ import type { KeywordCxt } from "ajv/dist/compile/validate/index.js";
 import type { CodeKeywordDefinition } from "ajv/dist/types/index.js";
 import { reportMissingProp } from "ajv/dist/vocabularies/code.js";
 import addFormats from "ajv-formats";
+import { fullFormats } from "ajv-formats/dist/formats.js";
 import { z } from "zod";
 import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from "../compat/document.ts";
 import { type JsonSchemaObject, setOwn } from "../registry/json-schema.ts";
@@ -62,9 +64,25 @@ import { writeCompactErrorSites } from "./ajv-error-sites.ts";
 
 export type { ErrorObject, ValidateFunction } from "ajv";
 
-/** zod's default string formats, by JSON Schema format name: zod's own RegExp for each. */
-const ZOD_FORMATS: ReadonlyMap<string, RegExp> = new Map(
-  [
+/** A format ajv checks in place of the pattern zod writes for it. */
+interface ZodFormat {
+  /** What ajv tests: zod's own RegExp, or one that accepts what zod's code accepts. */
+  check: RegExp;
+  /** The pattern zod writes beside the format, which the check replaces. */
+  pattern: string;
+}
+
+/**
+ * IPv6 as zod 4.6 checks it (`isValidIPv6`: a WHATWG URL host `[...]`, which takes an embedded IPv4
+ * address, `::ffff:192.0.2.1`, that zod's own regex refuses): ajv-formats' RFC 4291 regex, which a
+ * property test holds to zod's verdicts; a CIDR adds a prefix length written as zod reads it (0-128).
+ */
+const IPV6 = fullFormats.ipv6 as RegExp;
+const CIDRV6 = new RegExp(`^(?:${IPV6.source.slice(1, -1)})\\/(?:12[0-8]|1[01]\\d|[1-9]?\\d)$`, IPV6.flags);
+
+/** zod's default string formats, by JSON Schema format name (see above). */
+const ZOD_FORMATS: ReadonlyMap<string, ZodFormat> = new Map([
+  ...[
     z.uuid(),
     z.iso.datetime(),
     z.iso.date(),
@@ -72,7 +90,6 @@ const ZOD_FORMATS: ReadonlyMap<string, RegExp> = new Map(
     z.iso.duration(),
     z.email(),
     z.ipv4(),
-    z.ipv6(),
     z.cuid(),
     z.ulid(),
   ].map((schema) => {
@@ -80,9 +97,11 @@ const ZOD_FORMATS: ReadonlyMap<string, RegExp> = new Map(
     const regex = (schema._zod.def as { pattern?: RegExp }).pattern;
     if (!(regex instanceof RegExp) || regex.source !== pattern)
       throw new Error(`evreg: zod's ${format} pattern changed shape`);
-    return [format, regex] as const;
+    return [format, { check: regex, pattern }] as const;
   }),
-);
+  ["ipv6", { check: IPV6, pattern: (z.toJSONSchema(z.ipv6()) as { pattern: string }).pattern }],
+  ["cidrv6", { check: CIDRV6, pattern: (z.toJSONSchema(z.cidrv6()) as { pattern: string }).pattern }],
+]);
 
 /** Keywords needing the dynamic-scope machinery switched off below; zod never writes them. */
 const DYNAMIC_KEYWORDS = [
@@ -130,7 +149,7 @@ export function createValidatorAjv(options: { source?: boolean } = {}): Ajv2020 
   zodLengths(ajv);
   zodMultipleOf(ajv);
   addFormats.default(ajv);
-  for (const [format, regex] of ZOD_FORMATS) ajv.addFormat(format, regex);
+  for (const [format, { check }] of ZOD_FORMATS) ajv.addFormat(format, check);
   if (options.source) writeCompactErrorSites(ajv);
   knownKeywords ??= new Set([...Object.keys(ajv.RULES.keywords), ...DYNAMIC_KEYWORDS]);
   return ajv;
@@ -251,7 +270,7 @@ function compiledNode(node: unknown, known: ReadonlySet<string>): unknown {
   const drop =
     !patterned || typeof source.format !== "string"
       ? undefined
-      : typeof source.pattern === "string" && ZOD_FORMATS.get(source.format)?.source === source.pattern
+      : typeof source.pattern === "string" && ZOD_FORMATS.get(source.format)?.pattern === source.pattern
         ? "pattern"
         : "format";
   // keys are known keywords, never `__proto__`: plain assignment is safe here

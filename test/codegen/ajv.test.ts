@@ -120,3 +120,46 @@ describe("createValidatorAjv counts and divides as zod does", () => {
     }
   });
 });
+
+describe("createValidatorAjv and zod's IPv6 addresses", () => {
+  // zod 4.6 checks IPv6 with the WHATWG URL parser, which takes an embedded IPv4 address that zod's
+  // own regex (the pattern it writes) refuses: the validators check ajv-formats' RFC 4291 regex
+  const hextet = fc.oneof(
+    fc.constantFrom("0", "ffff", "FFFF", "00000", "0db8", "12345", "g", ""),
+    fc.stringMatching(/^[0-9a-fA-F]{1,4}$/),
+  );
+  const ipv4 = fc.oneof(
+    fc.constantFrom("192.0.2.1", "01.2.3.4", "1.2.3"),
+    fc.tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300)).map((parts) => parts.join(".")),
+  );
+  const address = fc
+    .tuple(
+      fc.array(hextet, { maxLength: 9 }),
+      fc.nat(9),
+      fc.boolean(),
+      ipv4,
+      fc.constantFrom("", "%eth0", " ", "::", ":"),
+    )
+    .map(([parts, at, embedded, tail, junk]) => {
+      const groups = [...parts];
+      if (at % 2 === 0 && at <= groups.length) groups.splice(at, 0, ""); // a "::"
+      const text = groups.join(":");
+      return `${text}${embedded ? `${text.endsWith(":") ? "" : ":"}${tail}` : ""}${junk}`;
+    });
+  const prefix = fc.oneof(fc.constantFrom("", "00", "128", "129", "-0", "+1", "01", "1/2"), fc.nat(200).map(String));
+  test.each<[string, z.ZodType, string, fc.Arbitrary<string>]>([
+    ["z.ipv6()", z.ipv6(), "::ffff:192.0.2.1", address],
+    ["z.cidrv6()", z.cidrv6(), "::ffff:192.0.2.1/96", fc.tuple(address, prefix).map(([ip, bits]) => `${ip}/${bits}`)],
+  ])("%s gives zod's verdicts", (_title, schema, embedded, values) => {
+    const validate = createValidatorAjv().compile(
+      compiledSchemaOf(z.toJSONSchema(schema, { io: "input" }) as JsonSchemaObject),
+    );
+    expect(validate(embedded)).toBe(true);
+    fc.assert(
+      fc.property(values, (value) => {
+        expect(validate(value), value).toBe(schema.safeParse(value).success);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
