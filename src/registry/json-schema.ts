@@ -30,6 +30,7 @@ const UNREPRESENTABLE: Record<string, string> = {
   function: "a function is not data",
   file: "a File is not JSON",
   catch: "a .catch() replaces invalid input with its fallback, so zod accepts any value there",
+  success: "z.success() turns any input into a boolean, so zod accepts any value there",
 };
 
 const UNREPRESENTABLE_FIX: Record<string, string> = {

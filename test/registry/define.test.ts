@@ -145,6 +145,12 @@ const invalid: [string, () => unknown, string, string][] = [
     ".catch()",
   ],
   [
+    "z.success() (any input becomes a boolean)",
+    () => defineEvent({ name: "a/b.c", data: z.object({ ok: z.success(z.string()) }) }),
+    "registry/unrepresentable",
+    "z.success()",
+  ],
+  [
     "a regex with flags (a JSON Schema pattern has none)",
     () => defineEvent({ name: "a/b.c", data: z.object({ code: z.string().regex(/^abc$/i) }) }),
     "registry/unrepresentable",
