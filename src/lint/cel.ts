@@ -166,6 +166,8 @@ interface Chain {
   /** Offset in the expression of each segment, for pointing at the wrong one. */
   offsets: number[];
   rootOffset: number;
+  /** For a comprehension variable's chain: how many segments are the range it iterates (`[*]` included). */
+  own?: number;
 }
 
 function positionOf(positions: Record<string, number>, expr: Expr): number {
@@ -206,7 +208,14 @@ function chainOf(expr: Expr, positions: Record<string, number>): Chain | undefin
   return undefined;
 }
 
-function childrenOf(expr: Expr): { child: Expr; bound?: string }[] {
+/** Variables a comprehension binds in its loop: `element` iterates `range`. */
+interface Binding {
+  names: string[];
+  element: string;
+  range: Expr | undefined;
+}
+
+function childrenOf(expr: Expr): { child: Expr; binds?: Binding }[] {
   const kind = expr.exprKind;
   switch (kind.case) {
     case "selectExpr":
@@ -222,13 +231,18 @@ function childrenOf(expr: Expr): { child: Expr; bound?: string }[] {
       ]);
     case "comprehensionExpr": {
       const { iterRange, accuInit, loopCondition, loopStep, result, iterVar, iterVar2, accuVar } = kind.value;
-      const bound = [iterVar, iterVar2, accuVar].filter(Boolean).join(" ");
+      // a list's elements are the one variable of `all(x, ...)`, or the second of `all(i, x, ...)`
+      const names = {
+        names: [iterVar, iterVar2, accuVar].filter(Boolean),
+        element: iterVar2 || iterVar,
+        range: iterRange,
+      };
       return [
         ...(iterRange ? [{ child: iterRange }] : []),
         ...(accuInit ? [{ child: accuInit }] : []),
         ...[loopCondition, loopStep, result]
           .filter((child): child is Expr => child !== undefined)
-          .map((child) => ({ child, bound })),
+          .map((child) => ({ child, binds: names })),
       ];
     }
     default:
@@ -236,7 +250,7 @@ function childrenOf(expr: Expr): { child: Expr; bound?: string }[] {
   }
 }
 
-function checkChain(chain: Chain, scope: CelScope, bound: ReadonlySet<string>): CelFinding[] {
+function checkChain(chain: Chain, scope: CelScope, bound: Bound): CelFinding[] {
   const { root, segments, offsets } = chain;
   if (bound.has(root) || root.startsWith("@") || root.startsWith("__") || CEL_IDENTIFIERS.has(root)) return [];
   if (root !== "event" && root !== "async") {
@@ -266,7 +280,10 @@ function checkChain(chain: Chain, scope: CelScope, bound: ReadonlySet<string>): 
   const dotted = (count: number) =>
     segments
       .slice(0, count)
-      .reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : `${text}.${key}`), root);
+      .reduce<string>(
+        (text, key) => (typeof key === "number" ? `${text}[${key === EACH ? "*" : key}]` : `${text}.${key}`),
+        root,
+      );
   if (typeof field !== "string" || !ENVELOPE_FIELDS.includes(field)) {
     return [
       {
@@ -281,7 +298,8 @@ function checkChain(chain: Chain, scope: CelScope, bound: ReadonlySet<string>): 
   const schemas = scope[root];
   if (field !== "data" || schemas === undefined || schemas.length === 0) return [];
   const { failedAt, known } = checkDataPath(schemas, below);
-  if (failedAt < 0) return [];
+  // a comprehension variable's own path starts after the range it iterates, which is checked itself
+  if (failedAt < 0 || failedAt + 1 < (chain.own ?? 0)) return [];
   const wrong = below[failedAt];
   return [
     {
@@ -294,17 +312,51 @@ function checkChain(chain: Chain, scope: CelScope, bound: ReadonlySet<string>): 
   ];
 }
 
-function walk(
-  expr: Expr,
-  positions: Record<string, number>,
-  scope: CelScope,
-  bound: ReadonlySet<string>,
-): CelFinding[] {
-  const chain = chainOf(expr, positions);
-  if (chain) return checkChain(chain, scope, bound);
-  return childrenOf(expr).flatMap(({ child, bound: names }) =>
-    walk(child, positions, scope, names ? new Set([...bound, ...names.split(" ")]) : bound),
+/**
+ * Names bound by comprehensions: to the chain of the list elements they iterate
+ * (`event.data.items[*]` for `event.data.items.all(i, ...)`), or to nothing when that is unknown.
+ */
+type Bound = ReadonlyMap<string, Chain | undefined>;
+
+/** An element of any index: `[*]` in messages; an array's `items` in the schema walk. */
+const EACH = -1;
+
+/** `chain` with its root replaced by the chain that root iterates, when it is a bound variable. */
+function unbound(chain: Chain, bound: Bound): Chain | undefined {
+  if (!bound.has(chain.root)) return chain;
+  const elements = bound.get(chain.root);
+  return (
+    elements && {
+      ...elements,
+      segments: [...elements.segments, ...chain.segments],
+      offsets: [...elements.segments.map(() => chain.rootOffset), ...chain.offsets],
+      rootOffset: chain.rootOffset,
+      own: elements.segments.length,
+    }
   );
+}
+
+function walk(expr: Expr, positions: Record<string, number>, scope: CelScope, bound: Bound): CelFinding[] {
+  const chain = chainOf(expr, positions);
+  if (chain) {
+    const resolved = unbound(chain, bound);
+    return resolved ? checkChain(resolved, scope, bound) : [];
+  }
+  return childrenOf(expr).flatMap(({ child, binds }) => {
+    if (!binds) return walk(child, positions, scope, bound);
+    const inner = new Map(bound);
+    for (const name of binds.names) inner.set(name, undefined);
+    const range = binds.range && chainOf(binds.range, positions);
+    const elements = range && unbound(range, bound);
+    if (elements) {
+      inner.set(binds.element, {
+        ...elements,
+        segments: [...elements.segments, EACH],
+        offsets: [...elements.offsets, elements.rootOffset],
+      });
+    }
+    return walk(child, positions, scope, inner);
+  });
 }
 
 /** The offset a parse error points at, from the parser's `location`, else the start. */
@@ -342,7 +394,7 @@ export function checkCelExpression(expression: string, scope: CelScope): CelFind
   const parsed = parseCel(expression);
   if ("finding" in parsed) return [parsed.finding];
   const positions = (parsed.expr.sourceInfo?.positions ?? {}) as Record<string, number>;
-  return walk(parsed.expr.expr, positions, scope, new Set());
+  return walk(parsed.expr.expr, positions, scope, new Map());
 }
 
 /** `match: "data.userId"`: the path must exist on both the trigger and the awaited event. */
@@ -369,7 +421,7 @@ export function checkMatchPath(match: string, scope: CelScope): CelFinding[] {
       ...checkChain(
         { root, segments, offsets, rootOffset: 0 },
         { ...scope, variables: ["event", "async"] },
-        new Set(),
+        new Map(),
       ).map((finding) => ({ ...finding, message: `match "${match}": ${finding.message}` })),
     );
   }

@@ -35,6 +35,11 @@ describe("checkCelExpression: good paths", () => {
     "event.data['userId'] == async.data.userId",
     "event.name == 'user/signup.completed' && event.ts > 0 && async.id != ''",
     "type(event.data.userId) == string",
+    // comprehension variables: elements of the list they iterate, nested, or not checked at all
+    "event.data.items.exists_one(item, item.id == 'a') && event.data.items.map(i, i.quantity).size() > 0",
+    "event.data.items.filter(i, i.quantity > 1).all(j, j.anything)",
+    "event.data.tags.all(key, key.startsWith('x'))",
+    "[1, 2].all(x, x.anything)",
   ])("%s", (expression) => {
     expect(checkCelExpression(expression, wait)).toEqual([]);
   });
@@ -62,6 +67,9 @@ describe("checkCelExpression: unknown fields", () => {
     ["event.data.items.exists(i, i.id == async.data.mesageId)", "async.data.mesageId", 46, '"messageId"'],
     ["event.dta.userId == ''", "event.dta", 6, '"data"'],
     ["evnt.data.userId == ''", "evnt", 0, "event.data"],
+    ["event.data.items.all(i, i.qty > 0)", "event.data.items[*].qty", 26, '"quantity"'],
+    ["event.data.items.map(item, item.idd)", "event.data.items[*].idd", 32, '"id"'],
+    ["event.data.itemz.all(i, i.zzz)", "event.data.itemz", 11, '"items"'],
   ])("%s -> %s", (expression, path, offset, fix) => {
     const [finding, ...rest] = checkCelExpression(expression, wait);
     expect(rest).toEqual([]);
