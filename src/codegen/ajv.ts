@@ -14,8 +14,9 @@
  *   `must match format "uuid"` rather than quoting the regex. Any other pattern is kept and its
  *   format dropped, also when the patterns are `allOf` parts (`.startsWith("a").endsWith("z")`,
  *   which zod writes with the format name of its last check, `ends_with`). Formats without a
- *   pattern (`uri`) fall back to ajv-formats; zod's others (`z.jwt()`, `z.stringFormat` with a
- *   function) are refused by the registry as unrepresentable.
+ *   pattern: `z.url()`'s `uri` is checked as zod checks it (`URL_FORMAT`); zod's others (`z.jwt()`,
+ *   `z.stringFormat` with a function) are refused by the registry as unrepresentable. ajv-formats
+ *   itself is not added: its function formats make precompiled modules `require` it.
  * - errors stop at the first failure (ajv's default, `allErrors: false`): an invalid event is
  *   rejected as fast as possible, and the runtime reports that one problem.
  * - the 2020-12 keywords are kept (zod writes `prefixItems` for tuples), but not the dynamic-scope
@@ -50,12 +51,12 @@
  * (ajv-error-sites.ts). Without `source`, functions are compiled and run as usual.
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { _Code } from "ajv/dist/compile/codegen/code.js";
 import { _, type Code, getProperty } from "ajv/dist/compile/codegen/index.js";
 import { useFunc } from "ajv/dist/compile/util.js";
 import type { KeywordCxt } from "ajv/dist/compile/validate/index.js";
 import type { CodeKeywordDefinition } from "ajv/dist/types/index.js";
 import { reportMissingProp } from "ajv/dist/vocabularies/code.js";
-import addFormats from "ajv-formats";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 import { z } from "zod";
 import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from "../compat/document.ts";
@@ -148,24 +149,40 @@ export function createValidatorAjv(options: { source?: boolean } = {}): Ajv2020 
   shortRequired(ajv);
   zodLengths(ajv);
   zodMultipleOf(ajv);
-  addFormats.default(ajv);
   for (const [format, { check }] of ZOD_FORMATS) ajv.addFormat(format, check);
+  // the one format checked by a function: precompiled modules hold its source (see inlineFunction)
+  ajv.addFormat("uri", URL_FORMAT);
+  ajv.opts.code.formats = new _Code(`({ uri: ${URL_FORMAT.code} })`);
   if (options.source) writeCompactErrorSites(ajv);
   knownKeywords ??= new Set([...Object.keys(ajv.RULES.keywords), ...DYNAMIC_KEYWORDS]);
   return ajv;
 }
 
 /**
- * A string's length in code points, as zod counts it (`codePointLength` in zod/v4/core/util.js): a
- * high surrogate followed by a low one is one character. Kept as source, which ajv's `useFunc`
- * writes into precompiled modules as it is (a function's own `toString` would differ between the
- * TypeScript source run through jiti and the compiled package, and with it `generate`'s output).
+ * A function the validators call, kept as source: ajv writes `code` into precompiled modules as it
+ * is (`useFunc`, and `code.formats`), and compiles the same source for validators made at run time.
+ * A function's own `toString` would differ between the TypeScript source run through jiti and the
+ * compiled package, and with it `generate`'s output.
  */
-const CODE_POINT_LENGTH_SOURCE =
-  "(function codePointLength(text) { let count = text.length; for (let at = 0; at < text.length - 1; at++) { if ((text.charCodeAt(at) & 0xfc00) === 0xd800 && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00) { count--; at++; } } return count; })";
-const CODE_POINT_LENGTH = Object.assign(
-  new Function(`return ${CODE_POINT_LENGTH_SOURCE}`)() as (text: string) => number,
-  { code: CODE_POINT_LENGTH_SOURCE },
+function inlineFunction<F extends (...args: never[]) => unknown>(source: string): F & { code: string } {
+  const compiled = new Function(`return ${source}`)() as F;
+  return Object.assign(compiled, { code: source });
+}
+
+/**
+ * A string's length in code points, as zod counts it (`codePointLength` in zod/v4/core/util.js): a
+ * high surrogate followed by a low one is one character.
+ */
+const CODE_POINT_LENGTH = inlineFunction<(text: string) => number>(
+  "(function codePointLength(text) { let count = text.length; for (let at = 0; at < text.length - 1; at++) { if ((text.charCodeAt(at) & 0xfc00) === 0xd800 && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00) { count--; at++; } } return count; })",
+);
+
+/**
+ * `z.url()` as zod checks it (`$ZodURL`: the WHATWG URL parser on the trimmed string), for JSON
+ * Schema's `format: "uri"`, which is what zod writes for it; its options are refused by the registry.
+ */
+const URL_FORMAT = inlineFunction<(text: string) => boolean>(
+  '(function canParseUrl(text) { const trimmed = text.trim(); if (typeof URL.canParse === "function") return URL.canParse(trimmed); try { new URL(trimmed); return true; } catch { return false; } })',
 );
 
 /**

@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
@@ -96,7 +98,7 @@ describe("createValidatorAjv and zod's strings with several patterns", () => {
   });
 });
 
-describe("createValidatorAjv counts and divides as zod does", () => {
+describe("createValidatorAjv counts, divides and parses URLs as zod does", () => {
   // zod 4.6 counts a string's length in code points, and `.multipleOf` with a tolerance for the
   // rounding of decimal steps; ajv counted UTF-16 units (unicode: false) and refused 19.99 for 0.01
   test.each<[string, z.ZodType, unknown[]]>([
@@ -107,6 +109,23 @@ describe("createValidatorAjv counts and divides as zod does", () => {
     ["a multiple of 0.1", z.number().multipleOf(0.1), [0.3, 0.7, 1.1, 0.35, 123.4, 0.30000000000000004]],
     ["a multiple of 7", z.number().multipleOf(7), [14, 15, -21, 0, 7.000000000000001]],
     ["a multiple of 0.07", z.number().multipleOf(0.07), [2.03, 0.21, 0.2]],
+    // zod parses the trimmed string with the WHATWG URL parser; ajv-formats' RFC 3986 regex disagreed
+    [
+      "a URL",
+      z.url(),
+      [
+        "https://example.com",
+        " https://example.com ",
+        "https://例え.jp/",
+        "https://example.com/ä",
+        "http://",
+        "http://1.2.3.4:99999/",
+        "foo:bar",
+        "example.com",
+        "http://exa mple.com",
+        "",
+      ],
+    ],
   ])("%s, compiled at run time and precompiled", async (_title, schema, values) => {
     const json = z.toJSONSchema(schema, { io: "input" }) as JsonSchemaObject;
     const file = path.join(await tempDir("ajv-zod"), "validators.mjs");
@@ -162,4 +181,21 @@ describe("createValidatorAjv and zod's IPv6 addresses", () => {
       { numRuns: 3000 },
     );
   });
+});
+
+test("a precompiled module with every function-backed check loads as plain ES module", async () => {
+  // ajv-formats' uri made the module `require` ajv-formats, which an ES module cannot
+  const schema = z.object({ link: z.url(), name: z.string().min(2), price: z.number().multipleOf(0.01) });
+  const dir = await tempDir("ajv-esm");
+  await writeFile(
+    path.join(dir, "validators.mjs"),
+    validatorsCode([["check", z.toJSONSchema(schema, { io: "input" }) as JsonSchemaObject]]),
+  );
+  const script = path.join(dir, "main.mjs");
+  await writeFile(
+    script,
+    'import { check } from "./validators.mjs";\nconsole.log(JSON.stringify([check({ link: "https://x.io", name: "😀😀", price: 19.99 }), check({ link: "http://", name: "ab", price: 1 })]));\n',
+  );
+  const { stdout } = await promisify(execFile)(process.execPath, [script]);
+  expect(JSON.parse(stdout)).toEqual([true, false]);
 });
