@@ -377,7 +377,12 @@ export function parseCel(expression: string): { expr: ReturnType<typeof parse> }
   try {
     return { expr: celParser()(expression) };
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^<input>:\d+:\d+: /, "") : String(error);
+    const reason =
+      error instanceof RangeError
+        ? "it nests too deeply for the parser"
+        : error instanceof Error
+          ? error.message.replace(/^<input>:\d+:\d+: /, "")
+          : String(error);
     return {
       finding: {
         rule: "code/invalid-expression",

@@ -25,7 +25,7 @@ export async function compileExpression(expression: string, where: string): Prom
         rule: "code/invalid-expression",
         severity: "error",
         path: where,
-        message: `${JSON.stringify(expression)} is not valid CEL: ${(error as Error).message}`,
+        message: `${JSON.stringify(expression)} is not valid CEL: ${error instanceof RangeError ? "it nests too deeply for the parser" : (error as Error).message}`,
         fix: "write CEL such as `event.data.userId == async.data.userId`",
       },
     ]);

@@ -93,6 +93,14 @@ describe("checkCelExpression: parse errors", () => {
   ])("%j is invalid at offset %i", (expression, offset) => {
     expect(checkCelExpression(expression, wait)).toMatchObject([{ rule: "code/invalid-expression", offset }]);
   });
+
+  it("says an expression nests too deeply rather than quoting a stack overflow", () => {
+    const deep = `${"(".repeat(5000)}event.data.userId == 'x'${")".repeat(5000)}`;
+    const [finding] = checkCelExpression(deep, wait);
+    expect(finding?.rule).toBe("code/invalid-expression");
+    expect(finding?.message).toContain("nests too deeply");
+    expect(finding?.message).not.toContain("call stack");
+  });
 });
 
 describe("checkMatchPath", () => {

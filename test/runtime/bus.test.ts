@@ -395,6 +395,17 @@ describe("triggers", () => {
     expect(runtime.errors).toHaveLength(1);
   });
 
+  it("says a trigger's CEL nests too deeply rather than quoting a stack overflow", async () => {
+    const errors: Error[] = [];
+    const { runtime } = setup({ onError: (error) => errors.push(error) });
+    const deep = `${"(".repeat(5000)}event.data.plan == 'pro'${")".repeat(5000)}`;
+    runtime.on({ event: "user/signup.completed", if: deep }, { id: "deep" }, () => {});
+    await runtime.send(signup);
+    await runtime.idle();
+    expect(errors[0]?.message).toMatch(/code\/invalid-expression/);
+    expect(errors[0]?.message).toContain("nests too deeply");
+  });
+
   it("works with a registry loaded at run time (untyped)", async () => {
     const { loadRegistry } = await import("../../src/registry/load.ts");
     const loaded: Registry = await loadRegistry("schemas/index.ts");
