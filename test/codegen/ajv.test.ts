@@ -189,3 +189,116 @@ test("a precompiled module with every function-backed check loads as plain ES mo
   const { stdout } = await promisify(execFile)(process.execPath, [script]);
   expect(JSON.parse(stdout)).toEqual([true, false]);
 });
+
+describe("createValidatorAjv on random zod schemas", () => {
+  // Schemas built from the checks whose semantics zod and ajv define apart (lengths, multipleOf,
+  // URLs, several patterns, records over listed keys, defaults, closed and open objects), and
+  // values near and far from valid: the compiled validator must give zod's verdict on each.
+  interface Case {
+    schema: z.ZodType;
+    value: fc.Arbitrary<unknown>;
+  }
+  const text = fc.string({ unit: fc.constantFrom(..."aZ09-_ .@:/😀é"), maxLength: 8 });
+  const anything = fc.oneof(
+    text,
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constantFrom(19.99, 0.07, 0.3, 2 ** 53, -0),
+  );
+  const either = (...values: fc.Arbitrary<unknown>[]) => fc.oneof(...values, anything);
+  const leaf: fc.Arbitrary<Case> = fc.oneof(
+    fc.tuple(fc.nat(4), fc.nat(4)).map(([min, span]) => ({
+      schema: z
+        .string()
+        .min(min)
+        .max(min + span),
+      value: anything,
+    })),
+    fc.nat(3).map((length) => ({ schema: z.string().length(length), value: anything })),
+    fc.constantFrom("a", "-", "😀").map((prefix) => ({
+      schema: z.string().startsWith(prefix).endsWith("z"),
+      value: either(text.map((middle) => `${prefix}${middle}z`)),
+    })),
+    fc.constantFrom(0.01, 0.1, 0.25, 3, 0.07).map((step) => ({
+      schema: z.number().multipleOf(step),
+      value: either(fc.integer({ min: -500, max: 500 }).map((times) => Math.round(times * step * 100) / 100)),
+    })),
+    fc.tuple(fc.integer({ min: -5, max: 5 }), fc.nat(10)).map(([low, span]) => ({
+      schema: z
+        .int()
+        .gte(low)
+        .lt(low + span),
+      value: anything,
+    })),
+    fc.constant({ schema: z.enum(["a", "b"]), value: either(fc.constantFrom("a", "b", "c")) }),
+    fc.constant({
+      schema: z.url(),
+      value: either(fc.constantFrom("https://a.io", " http://x ", "http://", "a:b", "例え")),
+    }),
+    fc.constant({
+      schema: z.iso.datetime(),
+      value: either(fc.constantFrom("2024-01-01T00:00:00Z", "2024-02-30T00:00:00Z")),
+    }),
+    fc.constant({
+      schema: z.templateLiteral(["id-", z.int()]),
+      value: either(
+        fc.integer().map((n) => `id-${n}`),
+        fc.constant("id-1.5"),
+      ),
+    }),
+    fc.constant({ schema: z.null(), value: anything }),
+  );
+  const node = fc.letrec<{ node: Case }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      leaf,
+      fc.tuple(tie("node"), fc.nat(2)).map(([item, min]) => ({
+        schema: z
+          .array(item.schema)
+          .min(min)
+          .max(min + 2),
+        value: fc.array(item.value, { maxLength: 4 }),
+      })),
+      fc
+        .tuple(tie("node"), tie("node"))
+        .map(([a, b]) => ({ schema: z.union([a.schema, b.schema]), value: fc.oneof(a.value, b.value) })),
+      fc
+        .tuple(tie("node"), tie("node"), fc.boolean(), fc.constantFrom("strict", "loose", "plain"))
+        .map(([a, b, optional, mode]) => {
+          const shape = { a: optional ? a.schema.optional() : a.schema, b: b.schema.nullable().default(null) };
+          const schema =
+            mode === "strict" ? z.strictObject(shape) : mode === "loose" ? z.looseObject(shape) : z.object(shape);
+          return { schema, value: fc.record({ a: a.value, b: b.value, c: anything }, { requiredKeys: [] }) };
+        }),
+      fc.tuple(tie("node"), fc.boolean()).map(([item, partial]) => ({
+        schema: (partial ? z.partialRecord : z.record)(z.enum(["x", "y"]), item.schema),
+        value: fc.dictionary(fc.constantFrom("x", "y", "z"), item.value, { maxKeys: 3 }),
+      })),
+      tie("node").map((item) => ({
+        schema: z.record(z.string().min(2), item.schema),
+        value: fc.dictionary(fc.constantFrom("x", "yy", "😀"), item.value, { maxKeys: 3 }),
+      })),
+    ),
+  })).node;
+
+  test("give zod's verdicts", () => {
+    const ajv = createValidatorAjv();
+    fc.assert(
+      fc.property(
+        node.chain((each) => fc.tuple(fc.constant(each.schema), fc.array(each.value, { minLength: 5, maxLength: 5 }))),
+        ([schema, values]) => {
+          const json = z.toJSONSchema(schema, { io: "input" }) as JsonSchemaObject;
+          const validate = ajv.compile(compiledSchemaOf(json));
+          for (const value of values) {
+            expect(validate(value), `${JSON.stringify(json)} on ${JSON.stringify(value)}`).toBe(
+              schema.safeParse(value).success,
+            );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
