@@ -55,6 +55,47 @@ describe("schemaFields", () => {
         { path: "score", types: "number", required: true, constraints: "≥ 0; ≤ 5" },
       ],
     ],
+    [
+      // zod names the format of its last check (ends_with) and writes every check as a pattern
+      "strings with several checks",
+      z.object({
+        sku: z.string().startsWith("SKU-").endsWith("-X"),
+        mail: z.email().endsWith("@x.io"),
+        slug: z.string().lowercase().includes("-"),
+        code: z
+          .string()
+          .regex(/^[a-z]+$/)
+          .regex(/^.{3}$/),
+      }),
+      [
+        { path: "sku", types: "string", required: true, constraints: 'starts with "SKU-"; ends with "-X"' },
+        { path: "mail", types: "string", required: true, constraints: 'format email; ends with "@x.io"' },
+        { path: "slug", types: "string", required: true, constraints: 'lowercase; includes "-"' },
+        { path: "code", types: "string", required: true, constraints: "pattern ^[a-z]+$; pattern ^.{3}$" },
+      ],
+    ],
+    [
+      "records and catchalls: their keys, and a row for the value of every key",
+      z.object({
+        tags: z.record(z.enum(["eu", "us"]), z.number().multipleOf(0.01)),
+        some: z.partialRecord(z.enum(["a", "b"]), z.string()),
+        byCode: z.record(z.string().regex(/^[A-Z]{2}$/), z.boolean()),
+        open: z.object({ id: z.string() }).catchall(z.number()),
+        anything: z.record(z.string(), z.unknown()),
+      }),
+      [
+        { path: "tags", types: "object", required: true, constraints: 'keys "eu", "us", each required' },
+        { path: "tags.*", types: "number", required: false, constraints: "multiple of 0.01" },
+        { path: "some", types: "object", required: true, constraints: 'keys among "a", "b"' },
+        { path: "some.*", types: "string", required: false, constraints: "" },
+        { path: "byCode", types: "object", required: true, constraints: "keys match ^[A-Z]{2}$" },
+        { path: "byCode.*", types: "boolean", required: false, constraints: "" },
+        { path: "open", types: "object", required: true, constraints: "" },
+        { path: "open.id", types: "string", required: true, constraints: "" },
+        { path: "open.*", types: "number", required: false, constraints: "" },
+        { path: "anything", types: "object", required: true, constraints: "" },
+      ],
+    ],
   ];
   it.each(cases)("%s", (_title, data, want) => {
     const rows = schemaFields(schemaOf(data)).map((row) => ({

@@ -112,7 +112,8 @@ function fieldChanges(older: FieldRow, newer: FieldRow): FieldChange[] {
   for (const keyword of [...LOWER_BOUNDS, ...UPPER_BOUNDS, ...EXACT]) {
     const before = older.constraints[keyword];
     const after = newer.constraints[keyword];
-    if (before === after) continue;
+    // several patterns on one string are a list
+    if (before === after || (Array.isArray(before) && show(before) === show(after))) continue;
     const effect = EXACT.includes(keyword)
       ? before === undefined
         ? "narrowed"

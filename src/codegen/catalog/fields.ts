@@ -3,6 +3,7 @@
  * `items[].id`), the shape both the catalog's field table and its version diff read.
  */
 
+import { z } from "zod";
 import { pointerKey } from "../../errors.ts";
 import type { JsonSchemaObject } from "../../registry/json-schema.ts";
 
@@ -39,6 +40,10 @@ export interface FieldRow {
   closed?: boolean;
   /** For a `$ref` the catalog does not expand (recursion): the target pointer. */
   ref?: string;
+  /** For a record over listed keys (`z.record(z.enum([...]), T)`): the keys, and whether all are required. */
+  keys?: { listed: string[]; required: boolean };
+  /** For a record whose keys must match a pattern (`z.record(z.string().regex(...), T)`). */
+  keyPattern?: string;
   description?: string;
 }
 
@@ -93,7 +98,25 @@ function constraintsOf(schema: Schema): FieldRow["constraints"] {
     if (keyword === "minimum" && schema[keyword] === -SAFE_INTEGER) continue;
     constraints[keyword] = schema[keyword];
   }
+  // zod writes several patterns on one string as allOf parts (`.startsWith("a").endsWith("z")`)
+  const parts = Array.isArray(schema.allOf) ? (schema.allOf as Schema[]) : [];
+  const patterns = [constraints.pattern, ...parts.map((part) => part.pattern)].filter(
+    (pattern): pattern is string => typeof pattern === "string",
+  );
+  if (patterns.length > 1) constraints.pattern = patterns;
+  else if (patterns.length === 1) constraints.pattern = patterns[0];
   return constraints;
+}
+
+/** The keys `propertyNames` lists (`enum`, `const`, or an `anyOf` of those), as keyTypes of zod records write them. */
+function listedKeys(names: unknown): string[] | undefined {
+  if (typeof names !== "object" || names === null) return undefined;
+  const schema = names as Schema;
+  if (typeof schema.const === "string") return [schema.const];
+  if (Array.isArray(schema.enum)) return schema.enum.filter((key): key is string => typeof key === "string");
+  if (!Array.isArray(schema.anyOf)) return undefined;
+  const keys = schema.anyOf.map(listedKeys);
+  return keys.every((each) => each !== undefined) ? keys.flat() : undefined;
 }
 
 /** Rows by schema: the catalog shows a version's fields and diffs them with both its neighbours. */
@@ -129,6 +152,13 @@ function collectFields(schema: Schema): FieldRow[] {
     if ("const" in shape) row.const = shape.const;
     if (typeof shape.description === "string") row.description = shape.description;
     if (shape.properties || row.types.includes("object")) row.closed = shape.additionalProperties === false;
+    const listed = listedKeys(shape.propertyNames);
+    if (listed) {
+      const requiredKeys = new Set((shape.required as string[] | undefined) ?? []);
+      row.keys = { listed, required: listed.every((key) => requiredKeys.has(key)) };
+    } else if (typeof (shape.propertyNames as Schema | undefined)?.pattern === "string") {
+      row.keyPattern = (shape.propertyNames as Schema).pattern as string;
+    }
     if (path !== "") rows.push(row);
     walkChildren(shape, path, trail);
   };
@@ -142,6 +172,11 @@ function collectFields(schema: Schema): FieldRow[] {
     }
     if (typeof node.items === "object" && node.items !== null) {
       visit(node.items as Schema, `${path}[]`, true, inner);
+    }
+    // the value of every other key, when it is said: a record's values, a catchall's
+    const extra = node.additionalProperties;
+    if (typeof extra === "object" && extra !== null && Object.keys(extra).length > 0) {
+      visit(extra as Schema, path === "" ? "*" : `${path}.*`, false, inner);
     }
     const prefix = node.prefixItems as Schema[] | undefined;
     for (const [index, item] of (prefix ?? []).entries()) {
@@ -162,16 +197,92 @@ function withoutUnion(node: Schema): Schema {
   return rest;
 }
 
+/**
+ * The format names zod gives its own string checks (`z.string().startsWith(...)`): it writes the
+ * name of the last one, while the patterns carry every check, so the catalog describes those.
+ */
+const CHECK_FORMATS = new Set(["starts_with", "ends_with", "includes", "lowercase", "uppercase", "regex"]);
+
+/** Literal text of a regex fragment made only of plain and escaped characters, else undefined. */
+function literalText(fragment: string): string | undefined {
+  return /^(?:[^.*+?^${}()|[\]\\]|\\.)+$/.test(fragment) ? fragment.replace(/\\(.)/g, "$1") : undefined;
+}
+
+/** zod's string formats by the pattern zod writes for each, made on first use. */
+let formatsByPattern: Map<string, string> | undefined;
+
+function formatOfPattern(pattern: string): string | undefined {
+  formatsByPattern ??= new Map(
+    [
+      z.email(),
+      z.uuid(),
+      z.guid(),
+      z.iso.datetime(),
+      z.iso.date(),
+      z.iso.time(),
+      z.iso.duration(),
+      z.ipv4(),
+      z.ipv6(),
+      z.cidrv4(),
+      z.cidrv6(),
+      z.cuid(),
+      z.cuid2(),
+      z.ulid(),
+      z.nanoid(),
+      z.xid(),
+      z.ksuid(),
+      z.base64(),
+      z.base64url(),
+      z.e164(),
+      z.emoji(),
+      z.hostname(),
+      z.hex(),
+      z.mac(),
+    ].flatMap((schema) => {
+      const { format, pattern } = z.toJSONSchema(schema) as { format?: string; pattern?: string };
+      return pattern === undefined ? [] : [[pattern, format ?? "string"] as const];
+    }),
+  );
+  return formatsByPattern.get(pattern);
+}
+
+/** A pattern as the zod check that writes it reads (`starts with "cus_"`, `format email`), if it is one. */
+function describePattern(pattern: string): string | undefined {
+  const format = formatOfPattern(pattern);
+  if (format) return `format ${format}`;
+  if (pattern === "^[^A-Z]*$") return "lowercase";
+  if (pattern === "^[^a-z]*$") return "uppercase";
+  const starts = /^\^(.+)\.\*$/.exec(pattern)?.[1];
+  const ends = /^\.\*(.+)\$$/.exec(pattern)?.[1];
+  const text = literalText(starts ?? ends ?? pattern);
+  if (text === undefined) return undefined;
+  return `${starts !== undefined ? "starts with" : ends !== undefined ? "ends with" : "includes"} ${JSON.stringify(text)}`;
+}
+
 /** Human-readable constraint list for a row: `min length 1`, `starts with "cus_"`, `format email`. */
 export function describeConstraints(row: FieldRow): string[] {
   const c = row.constraints;
   const parts: string[] = [];
   if (row.enum) parts.push(`one of ${row.enum.map((value) => JSON.stringify(value)).join(", ")}`);
   if ("const" in row) parts.push(`exactly ${JSON.stringify(row.const)}`);
-  const prefix = typeof c.pattern === "string" ? /^\^([\w-]+)\.\*$/.exec(c.pattern)?.[1] : undefined;
-  if (c.format === "starts_with" && prefix !== undefined) parts.push(`starts with "${prefix}"`);
-  else if (typeof c.format === "string") parts.push(`format ${c.format}`);
-  else if (typeof c.pattern === "string") parts.push(`pattern ${c.pattern}`);
+  // a format of its own (email, uuid) stands for its pattern; zod's check names stand for nothing
+  const format = typeof c.format === "string" && !CHECK_FORMATS.has(c.format) ? c.format : undefined;
+  if (format) parts.push(`format ${format}`);
+  const patterns = Array.isArray(c.pattern)
+    ? (c.pattern as string[])
+    : typeof c.pattern === "string"
+      ? [c.pattern]
+      : [];
+  for (const pattern of patterns) {
+    const described = describePattern(pattern);
+    if (described && !parts.includes(described)) parts.push(described);
+    else if (!described && !format) parts.push(`pattern ${pattern}`);
+  }
+  if (row.keys) {
+    const keys = row.keys.listed.map((key) => JSON.stringify(key)).join(", ");
+    parts.push(row.keys.required ? `keys ${keys}, each required` : `keys among ${keys}`);
+  }
+  if (row.keyPattern) parts.push(`keys match ${row.keyPattern}`);
   const labels: [ConstraintKeyword, string][] = [
     ["minLength", "min length"],
     ["maxLength", "max length"],
