@@ -5,6 +5,7 @@
  * The stages load when first needed: `--check` on an unchanged tree answers from the recorded
  * fingerprint (codegen/fingerprint.ts) without loading the compiler, ajv or the registry.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import {
@@ -18,7 +19,7 @@ import type { FileSink, GeneratedFiles } from "../codegen/generate.ts";
 import type { CompilerThread } from "../codegen/validators.ts";
 import type { Registry } from "../registry/define.ts";
 import { catalogLinksFromScan } from "./catalog.ts";
-import { type CommandIO, runCommand } from "./io.ts";
+import { type CommandIO, printIssues, runCommand } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 
 /** A step still running after this long gets a progress line, so a big registry does not look hung. */
@@ -41,6 +42,26 @@ async function loadPlanner() {
   const { planOutput } = await import("../codegen/generate.ts");
   const { scanProject } = await import("../lint/scan.ts");
   return { planOutput, scanProject };
+}
+
+/**
+ * The config's `lint.paths` that exist, for the catalog's producers and consumers. A missing one is
+ * `evreg lint`'s error, but here only a warning: right after `evreg init` an app may have no `src/`
+ * yet, and its first `generate` should still work.
+ */
+function catalogSources(io: CommandIO, paths: readonly string[]): string[] {
+  const missing = paths.filter((each) => !existsSync(each));
+  printIssues(
+    io,
+    missing.map((each) => ({
+      rule: "config/lint-path",
+      severity: "warning" as const,
+      file: path.relative(process.cwd(), each) || ".",
+      message: "this lint path does not exist, so the catalog lists no producers or consumers from it",
+      fix: "create it, or set lint.paths in the evreg config to the folders holding your Inngest functions",
+    })),
+  );
+  return paths.filter((each) => !missing.includes(each));
 }
 
 /** The output for a registry; the catalog's fan-out graph comes from scanning the app's code. */
@@ -263,7 +284,7 @@ export function registerGenerateCommand(program: Command, context: CommandContex
         context.exit(2);
         return;
       }
-      const target = { schemas, out, sources: context.config().lint?.paths ?? [] };
+      const target = { schemas, out, sources: catalogSources(io, context.config().lint?.paths ?? []) };
       if (options.watch) {
         context.exit(await watchSchemas(io, target));
         return;

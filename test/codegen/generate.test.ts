@@ -195,6 +195,16 @@ describe("evreg generate (CLI)", () => {
     expect(await readFile(page, "utf8")).toContain("example/app/functions/users.ts · recordLogout");
   });
 
+  test("a lint path that does not exist yet (right after evreg init) is a warning, not a failure", async () => {
+    const dir = await project();
+    await writeFile(path.join(dir, "evreg.config.json"), JSON.stringify({ lint: { paths: ["src", "schemas"] } }));
+    const result = await cli(dir, "generate");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("warning config/lint-path src: this lint path does not exist");
+    expect(result.stdout).toContain("wrote");
+    expect((await cli(dir, "lint")).code).toBe(2);
+  });
+
   test("a broken schema file prints one readable issue, no stack, and leaves generated/ alone", async () => {
     const dir = await project();
     expect((await cli(dir, "generate")).code).toBe(0);
