@@ -131,7 +131,12 @@ class SchemaDiffer {
       mergeInto(merged, part);
       return true;
     };
-    for (const conjunct of schema.allOf as JsonSchema[]) {
+    // allOf is unordered: merging in a canonical order makes `[A, B]` and `[B, A]` diff alike (zod
+    // writes chained string checks, `.startsWith(a).endsWith(b)`, as allOf parts in call order)
+    const conjuncts = (schema.allOf as JsonSchema[])
+      .map((conjunct) => ({ conjunct, key: canonicalJson(conjunct) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { conjunct } of conjuncts) {
       if (conjunct === false) return { schema: false, doc: located.doc };
       if (!absorb(conjunct)) kept.push(conjunct);
     }

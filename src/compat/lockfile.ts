@@ -5,8 +5,8 @@
  */
 import { CompatibilityError } from "../errors.ts";
 import type { Registry } from "../registry/define.ts";
-import type { JsonSchemaObject } from "../registry/json-schema.ts";
-import { sha256OfJson, stableStringify } from "./canonical.ts";
+import { CHECK_FORMATS, type JsonSchemaObject } from "../registry/json-schema.ts";
+import { canonicalJson, sha256OfJson, stableStringify } from "./canonical.ts";
 import {
   isSchemaObject,
   JSON_SCHEMA_KEYWORDS,
@@ -30,6 +30,15 @@ export interface Lockfile {
   events: Record<string, Record<string, LockedVersion>>;
 }
 
+const UNORDERED = new Set(["allOf", "anyOf", "oneOf"]);
+
+function sortedByJson(items: unknown[]): unknown[] {
+  return items
+    .map((item) => ({ item, key: canonicalJson(item) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ item }) => item);
+}
+
 /** Keywords that document a schema without changing what it accepts: editing them is not a change. */
 const DOCUMENTATION = new Set(["title", "description", "examples", "$comment", "deprecated", "readOnly", "writeOnly"]);
 
@@ -43,9 +52,14 @@ export function canonicalSchema(schema: unknown): unknown {
   const result: JsonSchemaObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (DOCUMENTATION.has(key) || !JSON_SCHEMA_KEYWORDS.has(key)) continue;
+    // zod's names for its own string checks are no format (locks written before they were dropped)
+    if (key === "format" && CHECK_FORMATS.has(value as string)) continue;
     if (SCHEMA_KEYWORDS.has(key) && !Array.isArray(value)) result[key] = canonicalSchema(value);
-    else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) result[key] = value.map(canonicalSchema);
-    else if (SCHEMA_MAP_KEYWORDS.has(key) && isSchemaObject(value)) {
+    else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) {
+      const items = value.map(canonicalSchema);
+      // the order of allOf, anyOf and oneOf changes nothing they accept (`prefixItems`' does)
+      result[key] = UNORDERED.has(key) ? sortedByJson(items) : items;
+    } else if (SCHEMA_MAP_KEYWORDS.has(key) && isSchemaObject(value)) {
       result[key] = Object.fromEntries(
         Object.entries(value).map(([name, child]) => [name, Array.isArray(child) ? child : canonicalSchema(child)]),
       );

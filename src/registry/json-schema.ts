@@ -274,6 +274,21 @@ export interface MetaConstraint {
   type: unknown;
 }
 
+/**
+ * The format names zod gives its own string checks (`.startsWith()`, `.includes()`, `.lowercase()`):
+ * no JSON Schema format, only the name of the last check, whose pattern (with every other check's)
+ * says what it checks. They are left out of published schemas, where a validator in strict mode
+ * (ajv's default) refuses an unknown format, and out of the lockfile's canonical form.
+ */
+export const CHECK_FORMATS: ReadonlySet<string> = new Set([
+  "starts_with",
+  "ends_with",
+  "includes",
+  "lowercase",
+  "uppercase",
+  "regex",
+]);
+
 const DATA_JSON_SCHEMA = {
   target: "draft-2020-12",
   io: "input",
@@ -297,12 +312,12 @@ export function toDataJsonSchema(
 ): JsonSchemaObject {
   const json = z.toJSONSchema(schema, {
     ...DATA_JSON_SCHEMA,
-    ...(onMetaConstraint && {
-      override: ({ zodSchema, path }) => {
-        const meta = z.globalRegistry.get(zodSchema);
-        if (meta !== undefined) metaConstraintsOf(zodSchema, meta, path, onMetaConstraint);
-      },
-    }),
+    override: ({ zodSchema, jsonSchema, path }) => {
+      if (CHECK_FORMATS.has(jsonSchema.format as string)) delete jsonSchema.format;
+      const meta = onMetaConstraint && z.globalRegistry.get(zodSchema);
+      if (meta !== undefined)
+        metaConstraintsOf(zodSchema, meta, path, onMetaConstraint as (found: MetaConstraint) => void);
+    },
   }) as JsonSchemaObject;
   delete json.$schema;
   return json;

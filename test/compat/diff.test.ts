@@ -592,6 +592,17 @@ const cases: Case[] = [
     },
   ],
   [
+    // zod writes `.startsWith(a).endsWith(b)` as allOf parts in call order
+    "allOf parts in another order",
+    {
+      old: { type: "string", allOf: [{ pattern: "^a.*" }, { pattern: ".*z$" }] },
+      new: { type: "string", allOf: [{ pattern: ".*z$" }, { pattern: "^a.*" }] },
+      kinds: [],
+      backward: true,
+      forward: true,
+    },
+  ],
+  [
     "not added on a disjoint type",
     {
       old: { type: "string" },

@@ -148,6 +148,21 @@ describe("checkRegistry: the lockfile", () => {
     expect(checkRegistry(registryOf([v1]), older)).toEqual([]);
   });
 
+  it("matches a lock that recorded zod's names for its string checks (format starts_with) to the same version", () => {
+    const sku = { ...base, orderId: z.string().startsWith("ord_").endsWith("_x") };
+    const current = registryOf([{ v: "1.0.0", data: z.object(sku) }]);
+    const schema = structuredClone(current.events[0]?.versions[0]?.envelopeSchema) as JsonSchemaObject;
+    // what zod writes and evreg published before these names were left out
+    const data = schema.properties as { data: { properties: { orderId: JsonSchemaObject } } };
+    data.data.properties.orderId.format = "ends_with";
+    const older = structuredClone(locked);
+    older.events["shop/order.placed"] = { "1.0.0": { schema, sha256: sha256OfJson(schema) } };
+    expect(checkRegistry(current, older)).toEqual([]);
+    // the same checks chained in the other order are the same schema
+    const reordered = { ...base, orderId: z.string().endsWith("_x").startsWith("ord_") };
+    expect(checkRegistry(registryOf([{ v: "1.0.0", data: z.object(reordered) }]), older)).toEqual([]);
+  });
+
   it("fails when a published version or event vanished", () => {
     const other = defineRegistry({
       app: "test",

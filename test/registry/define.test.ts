@@ -471,3 +471,34 @@ describe(".meta() keys", () => {
     expect(annotations.filter((keyword) => VALIDATION_KEYWORDS.has(keyword))).toEqual([]);
   });
 });
+
+describe("published JSON Schemas", () => {
+  test("carry no format names zod gives its own string checks, so strict validators compile them", async () => {
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const addFormats = (await import("ajv-formats")).default;
+    const event = defineEvent({
+      name: "shop/sku.created",
+      data: z.object({
+        sku: z.string().startsWith("SKU-").endsWith("-X"),
+        slug: z.string().lowercase(),
+        code: z.string().includes("-"),
+        email: z.email(),
+      }),
+    });
+    const [version] = event.versions;
+    expect(JSON.stringify(version?.envelopeSchema)).not.toMatch(
+      /"format":"(starts_with|ends_with|includes|lowercase)"/,
+    );
+    expect(JSON.stringify(version?.envelopeSchema)).toContain('"format":"email"');
+    // ajv as a consumer of the published schema would use it: strict mode refuses unknown formats
+    const ajv = new Ajv2020({ strict: true, strictTypes: false, allowUnionTypes: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(version?.envelopeSchema as object);
+    expect(
+      validate({ name: "shop/sku.created", data: { sku: "SKU-1-X", slug: "a-b", code: "a-b", email: "a@b.io" } }),
+    ).toBe(true);
+    expect(
+      validate({ name: "shop/sku.created", data: { sku: "SKU-1", slug: "a-b", code: "a-b", email: "a@b.io" } }),
+    ).toBe(false);
+  });
+});

@@ -197,12 +197,6 @@ function withoutUnion(node: Schema): Schema {
   return rest;
 }
 
-/**
- * The format names zod gives its own string checks (`z.string().startsWith(...)`): it writes the
- * name of the last one, while the patterns carry every check, so the catalog describes those.
- */
-const CHECK_FORMATS = new Set(["starts_with", "ends_with", "includes", "lowercase", "uppercase", "regex"]);
-
 /** Literal text of a regex fragment made only of plain and escaped characters, else undefined. */
 function literalText(fragment: string): string | undefined {
   return /^(?:[^.*+?^${}()|[\]\\]|\\.)+$/.test(fragment) ? fragment.replace(/\\(.)/g, "$1") : undefined;
@@ -265,8 +259,8 @@ export function describeConstraints(row: FieldRow): string[] {
   const parts: string[] = [];
   if (row.enum) parts.push(`one of ${row.enum.map((value) => JSON.stringify(value)).join(", ")}`);
   if ("const" in row) parts.push(`exactly ${JSON.stringify(row.const)}`);
-  // a format of its own (email, uuid) stands for its pattern; zod's check names stand for nothing
-  const format = typeof c.format === "string" && !CHECK_FORMATS.has(c.format) ? c.format : undefined;
+  // a format (email, uuid) stands for its own pattern
+  const format = typeof c.format === "string" ? c.format : undefined;
   if (format) parts.push(`format ${format}`);
   const patterns = Array.isArray(c.pattern)
     ? (c.pattern as string[])
