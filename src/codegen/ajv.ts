@@ -12,8 +12,8 @@
  *   and the long pattern is dropped: the generated code holds each regex once
  *   instead of three times per field (regex, error params, message), and errors read
  *   `must match format "uuid"` rather than quoting the regex. Any other pattern is kept and its
- *   format dropped, also when the patterns are `allOf` parts (`.startsWith("a").endsWith("z")`,
- *   which zod writes with the format name of its last check, `ends_with`). Formats without a
+ *   format dropped, also when the patterns are `allOf` parts (`.startsWith("a").endsWith("z")`),
+ *   as for a `z.stringFormat(name, regex)`. Formats without a
  *   pattern: `z.url()`'s `uri` is checked as zod checks it (`URL_FORMAT`); zod's others (`z.jwt()`,
  *   `z.stringFormat` with a function) are refused by the registry as unrepresentable. ajv-formats
  *   itself is not added: its function formats make precompiled modules `require` it.
@@ -280,7 +280,8 @@ export function compiledSchemaOf(schema: JsonSchemaObject): JsonSchemaObject {
 function compiledNode(node: unknown, known: ReadonlySet<string>): unknown {
   if (typeof node !== "object" || node === null || Array.isArray(node)) return node;
   const source = node as Record<string, unknown>;
-  // zod writes several patterns on one string as allOf parts, and names the format of its last check
+  // several patterns on one string are allOf parts; a format name beside them (a z.stringFormat's
+  // own, or a check's name zod wrote, see CHECK_FORMATS) says nothing they do not
   const patterned =
     typeof source.pattern === "string" ||
     (Array.isArray(source.allOf) && source.allOf.some((part) => typeof part?.pattern === "string"));

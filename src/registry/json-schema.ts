@@ -108,7 +108,7 @@ interface StringFormatDef {
 /**
  * A string format zod checks in code that the JSON Schema loses. zod writes a format check with a
  * `pattern` (email, uuid, `startsWith`…) as that pattern, and a plain `z.url()` as `format: "uri"`,
- * which ajv-formats checks; but `z.jwt()` and `z.stringFormat(name, fn)` have no pattern, a URL's
+ * which the validators check as zod does (codegen/ajv.ts); but `z.jwt()` and `z.stringFormat(name, fn)` have no pattern, a URL's
  * `protocol` and `hostname` options (`z.httpUrl()`) are not written at all, and zod keeps one format
  * name per string, so a URL check beside another format check (`z.url().startsWith("https")`)
  * disappears.
@@ -171,9 +171,13 @@ function patternIssue(regex: RegExp): { message: string; fix: string } | undefin
   try {
     new RegExp(regex.source, "u");
   } catch (error) {
+    // one of zod's own (z.email({ pattern: z.regexes.rfc5322Email })) is named as such
+    const zodName = Object.entries(z.regexes).find(([, value]) => value === regex)?.[0];
     return {
-      message: `the regex /${regex.source}/ is not valid in Unicode mode, which JSON Schema patterns use (${(error as Error).message})`,
-      fix: "escape only what needs it (write /^a-b$/, not /^a\\-b$/) and add the u flag to check it: /.../u",
+      message: `the regex ${zodName ? `z.regexes.${zodName}` : `/${regex.source}/`} is not valid in Unicode mode, which JSON Schema patterns use (${(error as Error).message})`,
+      fix: zodName
+        ? "use zod's default for this format (z.email() without a pattern), or another of z.regexes"
+        : "escape only what needs it (write /^a-b$/, not /^a\\-b$/) and add the u flag to check it: /.../u",
     };
   }
   return undefined;

@@ -164,6 +164,12 @@ const invalid: [string, () => unknown, string, string][] = [
     "not valid in Unicode mode",
   ],
   [
+    "zod's own RFC 5322 email regex, which Unicode mode refuses",
+    () => defineEvent({ name: "a/b.c", data: z.object({ email: z.email({ pattern: z.regexes.rfc5322Email }) }) }),
+    "registry/unrepresentable",
+    "z.regexes.rfc5322Email",
+  ],
+  [
     "a check after .trim() (it tests the trimmed string)",
     () => defineEvent({ name: "a/b.c", data: z.object({ name: z.string().trim().min(2) }) }),
     "registry/unrepresentable",
