@@ -136,7 +136,17 @@ async function writeNew(file: string, content: string): Promise<void> {
 
 export interface InitOptions {
   force?: boolean;
-  lint: string[];
+  /** Folders `evreg lint` scans; by default the usual code folders the app has (`appFolders`). */
+  lint?: string[] | undefined;
+}
+
+/** Where apps keep the code that sends and handles events, in the order they are written to the config. */
+const CODE_FOLDERS = ["src", "app", "lib", "server", "functions", "inngest"];
+
+/** The usual code folders `cwd` has, or `src` when it has none yet. */
+function appFolders(cwd: string): string[] {
+  const found = CODE_FOLDERS.filter((folder) => existsSync(path.join(cwd, folder)));
+  return found.length > 0 ? found : ["src"];
 }
 
 /** Sets up the app in `cwd`; `schemas` and `out` are relative to it. Resolves to the exit code. */
@@ -167,7 +177,7 @@ export async function initApp(
   const settings = {
     schemas: posix(path.relative(cwd, schemasFile)),
     out: posix(path.relative(cwd, path.resolve(cwd, out)) || "."),
-    lintPaths: options.lint,
+    lintPaths: options.lint ?? appFolders(cwd),
   };
   await writeNew(configFile, exampleConfig(settings));
   const { add, kept } = scriptsToAdd(json.scripts ?? {}, options.force === true);
@@ -175,7 +185,7 @@ export async function initApp(
   await writeFile(packageFile, `${JSON.stringify(json, null, indent)}\n`);
 
   print(`created ${settings.schemas} (one example event: user/signup.completed)`);
-  print(`created ${INIT_CONFIG_FILE}`);
+  print(`created ${INIT_CONFIG_FILE} (lint paths: ${settings.lintPaths.join(", ")})`);
   print(`added scripts to package.json: ${Object.keys(add).join(", ") || "none"}`);
   for (const name of kept)
     print(
@@ -194,7 +204,10 @@ export function registerInitCommand(program: Command, context: CommandContext): 
     .command("init")
     .description("set up evreg in this app: a registry with one example event, evreg.config.ts and npm scripts")
     .option("--force", "overwrite an existing registry entry and config file, and replace scripts of the same name")
-    .option("--lint <paths...>", "folders `evreg lint` scans, written to the config", ["src"])
+    .option(
+      "--lint <paths...>",
+      `folders \`evreg lint\` scans, written to the config (default: those of ${CODE_FOLDERS.join(", ")} the app has, else src)`,
+    )
     .addHelpText(
       "after",
       [

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/cli/config.ts";
@@ -62,6 +62,18 @@ describe("evreg init", () => {
       runtime: { store: "memory" },
     });
     expect((await readJson(path.join(dir, "package.json"))).scripts).toEqual(INIT_SCRIPTS);
+  });
+
+  test("lints the code folders the app has, or src when it has none yet", async () => {
+    const dir = await appDir();
+    await mkdir(path.join(dir, "app"));
+    await mkdir(path.join(dir, "lib"));
+    const run = await init(dir, { lint: undefined });
+    expect(run.out).toContain("lint paths: app, lib");
+    expect((await loadConfig(dir)).config.lint?.paths).toEqual([path.join(dir, "app"), path.join(dir, "lib")]);
+
+    const bare = await appDir();
+    expect((await init(bare, { lint: undefined })).out).toContain("lint paths: src");
   });
 
   test("refuses to overwrite, names every file in the way, and changes nothing", async () => {
