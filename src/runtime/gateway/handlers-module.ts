@@ -5,7 +5,6 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createJiti } from "jiti";
 import { EvregError } from "../../errors.ts";
 
 function handlersError(file: string, message: string, fix: string): EvregError {
@@ -23,6 +22,8 @@ export async function registerHandlersModule(module: string, runtime: unknown): 
   if (!existsSync(file)) throw handlersError(shown, `${shown} does not exist`, "pass the path of a .ts or .js module");
   let loaded: Record<string, unknown>;
   try {
+    // loaded here, as only `evreg serve --handlers` needs it
+    const { createJiti } = await import("jiti");
     const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
     loaded = (await jiti.import(file)) as Record<string, unknown>;
   } catch (error) {

@@ -5,7 +5,6 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { EvregError } from "../../errors.ts";
 import { createGatewayApp, type GatewayAppOptions, type GatewayState } from "./app.ts";
 import { DEFAULT_PORT } from "./defaults.ts";
@@ -26,8 +25,10 @@ export interface RunningGateway {
   close(graceMs?: number): Promise<void>;
 }
 
-export function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { app, state } = createGatewayApp(options);
+  // loaded here: an app importing evreg/runtime for its validators or middleware never starts a server
+  const { serve } = await import("@hono/node-server");
   const host = options.host ?? "127.0.0.1";
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }) as Server;
