@@ -7,7 +7,7 @@
  * `$ref`s are followed with a guard: a pair of schemas already being compared counts as compatible.
  */
 import { pointerSegment } from "../errors.ts";
-import type { JsonSchema, JsonSchemaObject } from "../registry/json-schema.ts";
+import { CHECK_FORMATS, type JsonSchema, type JsonSchemaObject } from "../registry/json-schema.ts";
 import { canonicalJson, jsonEqual } from "./canonical.ts";
 import {
   ANNOTATION_KEYWORDS,
@@ -209,7 +209,7 @@ class SchemaDiffer {
     ];
     changes.push(...compareRestriction(os.pattern, ns.pattern, "PATTERN", `${path}/pattern`));
     if (this.options.formatAssertion) {
-      changes.push(...compareRestriction(os.format, ns.format, "FORMAT", `${path}/format`));
+      changes.push(...compareRestriction(assertedFormat(os), assertedFormat(ns), "FORMAT", `${path}/format`));
       changes.push(
         ...compareRestriction(os.contentEncoding, ns.contentEncoding, "CONTENT_ENCODING", `${path}/contentEncoding`),
       );
@@ -776,6 +776,11 @@ class SchemaDiffer {
 }
 
 // --- helpers on schema objects ---------------------------------------------------------------------
+
+/** A string's format, unless it is a name zod gives its own checks, which no validator asserts. */
+function assertedFormat(schema: JsonSchemaObject): unknown {
+  return CHECK_FORMATS.has(schema.format as string) ? undefined : schema.format;
+}
 
 function asObject(schema: JsonSchema): JsonSchemaObject {
   return schema === true ? {} : (schema as JsonSchemaObject);
