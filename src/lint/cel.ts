@@ -232,7 +232,7 @@ function childrenOf(expr: Expr): { child: Expr; binds?: Binding }[] {
     case "comprehensionExpr": {
       const { iterRange, accuInit, loopCondition, loopStep, result, iterVar, iterVar2, accuVar } = kind.value;
       // a list's elements are the one variable of `all(x, ...)`, or the second of `all(i, x, ...)`
-      const names = {
+      const binds: Binding = {
         names: [iterVar, iterVar2, accuVar].filter(Boolean),
         element: iterVar2 || iterVar,
         range: iterRange,
@@ -242,7 +242,7 @@ function childrenOf(expr: Expr): { child: Expr; binds?: Binding }[] {
         ...(accuInit ? [{ child: accuInit }] : []),
         ...[loopCondition, loopStep, result]
           .filter((child): child is Expr => child !== undefined)
-          .map((child) => ({ child, binds: names })),
+          .map((child) => ({ child, binds })),
       ];
     }
     default:
