@@ -251,8 +251,9 @@ export function isZodObject(schema: unknown): schema is z.ZodObject {
 }
 
 /**
- * Keywords that change what a schema accepts: JSON Schema 2020-12's, and those ajv adds (`nullable`,
- * `$async`, ajv-formats' `format*` limits) or refuses (the dynamic-scope ones, see codegen/ajv.ts).
+ * Keywords that change what a schema accepts: JSON Schema 2020-12's, those ajv adds (`nullable`,
+ * `$async`) or refuses (the dynamic-scope ones, see codegen/ajv.ts), and ajv-formats' `format*`
+ * limits, which a consumer's ajv checks.
  * zod writes them for its own checks; from `.meta()` they make the validators check what zod does not.
  */
 export const VALIDATION_KEYWORDS: ReadonlySet<string> = new Set([
