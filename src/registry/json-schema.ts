@@ -282,7 +282,7 @@ export interface MetaConstraint {
 /**
  * The format names zod gives its own string checks (`.startsWith()`, `.includes()`, `.lowercase()`):
  * no JSON Schema format, only the name of the last check, whose pattern (with every other check's)
- * says what it checks. They are left out of published schemas, where a validator in strict mode
+ * says what it checks. (A `.regex()` last writes no format; `regex` is a JSON Schema format.) They are left out of published schemas, where a validator in strict mode
  * (ajv's default) refuses an unknown format, and out of the lockfile's canonical form.
  */
 export const CHECK_FORMATS: ReadonlySet<string> = new Set([
@@ -291,7 +291,6 @@ export const CHECK_FORMATS: ReadonlySet<string> = new Set([
   "includes",
   "lowercase",
   "uppercase",
-  "regex",
 ]);
 
 const DATA_JSON_SCHEMA = {
