@@ -263,7 +263,7 @@ user.signupCompleted.create({ userId: "u", plan: "pro" });
     }
   });
 
-  test("importing evreg/runtime loads neither ts-morph, the TypeScript compiler nor the CEL parser", async () => {
+  test("importing evreg/runtime loads neither ts-morph, the TypeScript compiler, the CEL parser, jiti nor the gateway's server", async () => {
     await writeFile(
       path.join(app, "hooks.mjs"),
       `import { appendFileSync } from "node:fs";
@@ -291,7 +291,7 @@ export async function resolve(specifier, context, next) {
     };
     const runtime = await resolvedBy("evreg/runtime");
     expect(runtime).toContain("/node_modules/evreg/dist/runtime/index.js");
-    expect(runtime).not.toMatch(/\/node_modules\/(ts-morph|typescript|@bufbuild\/cel)\//);
+    expect(runtime).not.toMatch(/\/node_modules\/(ts-morph|typescript|@bufbuild\/cel|jiti|@hono\/node-server)\//);
     expect(await resolvedBy("evreg")).toContain("/node_modules/evreg/dist/index.js");
   });
 });
