@@ -2,7 +2,7 @@
  * JSON Schema (as `z.toJSONSchema` writes it) to TypeScript type text, so the generated client
  * carries plain types: no zod inference for the compiler to redo at 1,000 events.
  */
-import type { JsonSchema } from "../registry/json-schema.ts";
+import { type JsonSchema, listedKeys } from "../registry/json-schema.ts";
 
 export interface TypeContext {
   /** Type name for a `$ref` target (`#/$defs/x`, `#/properties/data`). */
@@ -131,22 +131,6 @@ export interface ObjectMembers {
   properties: { name: string; type: string; optional: boolean; description: string | undefined }[];
   /** Value type of `[key: string]: T` when the object is open (additional or pattern properties). */
   indexType: string | undefined;
-}
-
-/**
- * The keys `propertyNames` allows, when it lists them (`z.record(z.enum(["a", "b"]), T)` writes
- * `{ enum: ["a", "b"] }`, a union of literals `anyOf` of `const`s); undefined for any other shape.
- */
-function listedKeys(names: unknown): string[] | undefined {
-  if (typeof names !== "object" || names === null) return undefined;
-  const schema = names as Record<string, unknown>;
-  if (typeof schema.const === "string") return [schema.const];
-  if (Array.isArray(schema.enum)) {
-    return schema.enum.every((key) => typeof key === "string") ? (schema.enum as string[]) : undefined;
-  }
-  if (!Array.isArray(schema.anyOf)) return undefined;
-  const keys = schema.anyOf.map(listedKeys);
-  return keys.every((each) => each !== undefined) ? [...new Set(keys.flat())] : undefined;
 }
 
 /** The members of an object type, for interfaces (as structures) and inline objects (as text) alike. */

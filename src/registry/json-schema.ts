@@ -280,6 +280,22 @@ export interface MetaConstraint {
 }
 
 /**
+ * The keys `propertyNames` allows, when it lists them (`z.record(z.enum(["a", "b"]), T)` writes
+ * `{ enum: ["a", "b"] }`, a union of literals `anyOf` of `const`s); undefined for any other shape.
+ */
+export function listedKeys(names: unknown): string[] | undefined {
+  if (typeof names !== "object" || names === null) return undefined;
+  const schema = names as Record<string, unknown>;
+  if (typeof schema.const === "string") return [schema.const];
+  if (Array.isArray(schema.enum)) {
+    return schema.enum.every((key) => typeof key === "string") ? (schema.enum as string[]) : undefined;
+  }
+  if (!Array.isArray(schema.anyOf)) return undefined;
+  const keys = schema.anyOf.map(listedKeys);
+  return keys.every((each) => each !== undefined) ? [...new Set(keys.flat())] : undefined;
+}
+
+/**
  * The format names zod gives its own string checks (`.startsWith()`, `.includes()`, `.lowercase()`):
  * no JSON Schema format, only the name of the last check, whose pattern (with every other check's)
  * says what it checks. (A `.regex()` last writes no format; `regex` is a JSON Schema format.) They are left out of published schemas, where a validator in strict mode

@@ -5,7 +5,7 @@
 
 import { z } from "zod";
 import { pointerKey } from "../../errors.ts";
-import type { JsonSchemaObject } from "../../registry/json-schema.ts";
+import { type JsonSchemaObject, listedKeys } from "../../registry/json-schema.ts";
 
 /** The keywords that narrow a value, as written in the schema. */
 export const CONSTRAINT_KEYWORDS = [
@@ -106,17 +106,6 @@ function constraintsOf(schema: Schema): FieldRow["constraints"] {
   if (patterns.length > 1) constraints.pattern = patterns;
   else if (patterns.length === 1) constraints.pattern = patterns[0];
   return constraints;
-}
-
-/** The keys `propertyNames` lists (`enum`, `const`, or an `anyOf` of those), as keyTypes of zod records write them. */
-function listedKeys(names: unknown): string[] | undefined {
-  if (typeof names !== "object" || names === null) return undefined;
-  const schema = names as Schema;
-  if (typeof schema.const === "string") return [schema.const];
-  if (Array.isArray(schema.enum)) return schema.enum.filter((key): key is string => typeof key === "string");
-  if (!Array.isArray(schema.anyOf)) return undefined;
-  const keys = schema.anyOf.map(listedKeys);
-  return keys.every((each) => each !== undefined) ? keys.flat() : undefined;
 }
 
 /** Rows by schema: the catalog shows a version's fields and diffs them with both its neighbours. */
