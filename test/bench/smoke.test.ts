@@ -32,6 +32,8 @@ it("runs every benchmark once and prints one table with a row for each", { timeo
     /^start-up, \d+ validators/,
     /^runtime send, batches of 100/,
     /^fan-out of one event to 100 handlers/,
+    /^dedup memory: one id per claim/,
+    /^dedup memory: batches of 100/,
     /^dedup SQLite: batches of 100/,
     /^dedup Redis: batches of 100/,
     /^gateway /,
