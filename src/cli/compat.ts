@@ -9,6 +9,7 @@ import { buildLockfile, LOCKFILE_NAME, type Lockfile, parseLockfile, serializeLo
 import { checkRegistry } from "../compat/registry-check.ts";
 import { checkCompatibility, isCompatibilityMode } from "../compat/verdict.ts";
 import { CompatibilityError, type Issue } from "../errors.ts";
+import type { Registry } from "../registry/define.ts";
 import { loadRegistry } from "../registry/load.ts";
 import { COMPATIBILITY_MODES, type CompatibilityMode } from "../registry/versions.ts";
 import { type CommandIO, printIssues, runCommand } from "./io.ts";
@@ -94,7 +95,7 @@ async function runCheck(
   schemas: string,
   file: string,
   format: Format,
-): Promise<{ code: number; lockfile: Lockfile }> {
+): Promise<{ code: number; registry: Registry }> {
   const registry = await loadRegistry(schemas);
   const locked = readLockfile(file);
   const issues = checkRegistry(registry, locked, { upcasterWarnings: true });
@@ -112,7 +113,7 @@ async function runCheck(
         : `evreg check: ${summary.errors} error(s) in ${registry.events.length} events ${lockNote}`,
     );
   }
-  return { code: summary.errors > 0 ? 1 : 0, lockfile: buildLockfile(registry) };
+  return { code: summary.errors > 0 ? 1 : 0, registry };
 }
 
 /** The lockfile: the config's compat.lock, else evreg.lock.json beside the registry entry. */
@@ -200,11 +201,12 @@ export function registerCompatCommands(program: Command, context: CommandContext
         await runCommand(io, async () => {
           const schemas = context.options().schemas;
           const file = lockfileOf(context);
-          const { code, lockfile } = await runCheck(io, schemas, file, "pretty");
+          const { code, registry } = await runCheck(io, schemas, file, "pretty");
           if (code !== 0) {
             io.err(`evreg lock: not written; fix the errors above first`);
             return code;
           }
+          const lockfile = buildLockfile(registry);
           const temporary = `${file}.${process.pid}.tmp`;
           writeFileSync(temporary, serializeLockfile(lockfile));
           renameSync(temporary, file);

@@ -118,15 +118,13 @@ function checkLockedVersions(registry: Registry, lockfile: Lockfile): Issue[] {
   for (const [name, versions] of Object.entries(lockfile.events)) {
     const event = registry.get(name);
     for (const [label, locked] of Object.entries(versions)) {
-      const where = {
-        event: name,
-        ...(event?.source ? { file: event.source.file, line: event.source.line, column: event.source.column } : {}),
-      };
+      // read when an issue is reported: an event's source is found by formatting a stack
+      const where = () => ({ event: name, ...(event ? sourceOf(event) : {}) });
       if (sha256OfJson(locked.schema) !== locked.sha256) {
         issues.push({
           rule: "compat/lockfile",
           severity: "error",
-          ...where,
+          ...where(),
           message: `the lockfile entry of ${name} ${label} was edited: its sha256 does not match its schema`,
           fix: "restore schemas/evreg.lock.json from version control; only `evreg lock` writes it",
         });
@@ -137,7 +135,7 @@ function checkLockedVersions(registry: Registry, lockfile: Lockfile): Issue[] {
         issues.push({
           rule: "compat/version-vanished",
           severity: "error",
-          ...where,
+          ...where(),
           message: event
             ? `version ${label} of ${name} is published (in evreg.lock.json) but no longer declared; events already sent with it would have no schema`
             : `event ${name} is published (in evreg.lock.json, version ${label}) but no longer declared`,
@@ -157,7 +155,7 @@ function checkLockedVersions(registry: Registry, lockfile: Lockfile): Issue[] {
       issues.push({
         rule: "compat/version-changed",
         severity: "error",
-        ...where,
+        ...where(),
         ...(changes[0] ? { path: changes[0].path } : {}),
         message: `published version ${label} of ${name} was edited: ${describeChanges(changes)}`,
         fix: `revert the edit to ${label}; published versions are immutable, so declare the change as a new version after it`,
@@ -185,7 +183,7 @@ function checkLabelOrder(event: EventDefinition, locked: Record<string, unknown>
       rule: "compat/version-order",
       severity: "error" as const,
       event: event.name,
-      ...(event.source ? { file: event.source.file, line: event.source.line, column: event.source.column } : {}),
+      ...sourceOf(event),
       message: `new version ${version.v} of ${event.name} does not come after the published ${newest}; labels must only move forward`,
       fix: `label it after ${newest} (and in the same style)`,
     }));

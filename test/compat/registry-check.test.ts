@@ -113,6 +113,31 @@ describe("checkRegistry: the lockfile", () => {
     ).toEqual([]);
   });
 
+  it("looks up where an event is declared only for an issue: formatting the stack costs", () => {
+    // the registry's events, counting reads of `source` (a stack formatted through source maps)
+    const counted = (registry: ReturnType<typeof registryOf>) => {
+      let reads = 0;
+      const events = registry.events.map(
+        (event) =>
+          new Proxy(event, {
+            get: (target, key, receiver) => {
+              if (key === "source") reads += 1;
+              return Reflect.get(target, key, receiver);
+            },
+          }),
+      );
+      const proxied = { ...registry, events, get: (name: string) => events.find((event) => event.name === name) };
+      return { registry: proxied as unknown as typeof registry, reads: () => reads };
+    };
+    const clean = counted(registryOf([v1, { v: "1.1.0", data: z.object({ ...base, note: z.string().optional() }) }]));
+    expect(checkRegistry(clean.registry, locked)).toEqual([]);
+    expect(clean.reads()).toBe(0);
+    const edited = counted(registryOf([{ v: "1.0.0", data: z.object({ ...base, amount: z.number() }) }]));
+    const [issue] = checkRegistry(edited.registry, locked);
+    expect(issue?.file).toMatch(/registry-check\.test\.ts$/);
+    expect(edited.reads()).toBeGreaterThan(0);
+  });
+
   it("fails when a published version was edited, showing the diff", () => {
     const issues = checkRegistry(registryOf([{ v: "1.0.0", data: z.object({ ...base, amount: z.number() }) }]), locked);
     expect(rules(issues)).toEqual(["compat/version-changed"]);
