@@ -15,7 +15,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  return a === b || canonicalJson(a) === canonicalJson(b);
+  if (a === b) return true;
+  // a string's or a boolean's JSON equals only its own (enum values are compared here most)
+  if (typeof a === "string" || typeof b === "string" || typeof a === "boolean" || typeof b === "boolean") return false;
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /** sha256 (hex) of a value's canonical JSON. */

@@ -913,8 +913,10 @@ function acceptsNothing(located: Located, depth = 0): boolean {
   if (!isSchemaObject(schema) || depth > 8) return false;
   if (schema.not !== undefined && isTrivial(deref({ schema: schema.not as JsonSchema, doc: located.doc }, "")))
     return true;
-  if (explicitValues(schema) || (schema.type !== undefined && finiteValues(located)))
-    return finiteValues(located)?.length === 0;
+  if (explicitValues(schema) || schema.type !== undefined) {
+    const values = finiteValues(located);
+    if (values) return values.length === 0;
+  }
   if (hasSum(schema) || Array.isArray(schema.allOf)) return false;
   const types = [...typeSet(schema)];
   const child = (node: unknown) =>

@@ -3,7 +3,7 @@
  * `$id`/`$anchor`, and local `$ref` resolution. Bad input (not a schema, a `$ref` that points
  * nowhere, a `$ref` loop with no schema in between) is a CompatibilityError, never a crash.
  */
-import { CompatibilityError, type Issue, pointerKey, pointerSegment } from "../errors.ts";
+import { CompatibilityError, type Issue, pointerKey } from "../errors.ts";
 import type { JsonSchema, JsonSchemaObject } from "../registry/json-schema.ts";
 
 export type Dialect = "draft-04" | "draft-06" | "draft-07" | "2019-09" | "2020-12";
@@ -148,7 +148,7 @@ export function loadSchemaDocument(root: unknown, label: string, fallback: Diale
   const resources = new Map<string, JsonSchema>();
   const anchors = new Map<string, JsonSchema>();
   const bases = new WeakMap<object, string>();
-  const visit = (node: unknown, base: string, path: string): void => {
+  const visit = (node: unknown, base: string): void => {
     if (!isSchemaObject(node)) return;
     let here = base;
     if (typeof node.$id === "string") {
@@ -166,13 +166,12 @@ export function loadSchemaDocument(root: unknown, label: string, fallback: Diale
     if (typeof node.$anchor === "string") anchors.set(`${here}#${node.$anchor}`, node);
     bases.set(node, here);
     for (const [key, value] of Object.entries(node)) {
-      const at = `${path}/${pointerSegment(key)}`;
-      if (SCHEMA_KEYWORDS.has(key)) visit(value, here, at);
+      if (SCHEMA_KEYWORDS.has(key)) visit(value, here);
       if (SCHEMA_MAP_KEYWORDS.has(key) && isSchemaObject(value)) {
-        for (const [name, child] of Object.entries(value)) visit(child, here, `${at}/${pointerSegment(name)}`);
+        for (const child of Object.values(value)) visit(child, here);
       }
       if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) {
-        for (const [i, child] of value.entries()) visit(child, here, `${at}/${i}`);
+        for (const child of value) visit(child, here);
       }
       if (
         key !== "enum" &&
@@ -195,7 +194,7 @@ export function loadSchemaDocument(root: unknown, label: string, fallback: Diale
       : DEFAULT_BASE;
   resources.set(DEFAULT_BASE, root);
   resources.set(rootBase, root);
-  visit(root, rootBase, "");
+  visit(root, rootBase);
   return { label, root, dialect, resources, anchors, bases };
 }
 

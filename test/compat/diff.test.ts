@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { jsonEqual } from "../../src/compat/canonical.ts";
 import { diffSchemas } from "../../src/compat/diff.ts";
 import { MAX_DEPTH } from "../../src/compat/document.ts";
 import { checkCompatibility } from "../../src/compat/verdict.ts";
@@ -771,5 +772,26 @@ describe("bad input", () => {
   ])("rejects %s with a CompatibilityError", (_title, schema, message) => {
     expect(() => diffSchemas(schema, { type: "string" })).toThrow(CompatibilityError);
     expect(() => diffSchemas({ type: "string" }, schema)).toThrow(message);
+  });
+});
+
+describe("jsonEqual: equal as JSON, what enum and const comparisons use", () => {
+  it.each([
+    ["the same string", "paid", "paid", true],
+    ["two strings", "paid", "shipped", false],
+    ["a string and the number it spells", "1", 1, false],
+    ["a boolean and its name", true, "true", false],
+    ["two booleans", true, false, false],
+    ["a boolean and a number", true, 1, false],
+    ["1 and 1.0", 1, 1.0, true],
+    ["0 and -0 (both JSON 0)", 0, -0, true],
+    ["null and null", null, null, true],
+    ["null and a string", null, "null", false],
+    ["objects with keys in another order", { a: 1, b: [1, { c: "x" }] }, { b: [1, { c: "x" }], a: 1 }, true],
+    ["objects that differ deep down", { a: [1, { c: "x" }] }, { a: [1, { c: "y" }] }, false],
+    ["an array and an object", [1], { 0: 1 }, false],
+  ])("%s", (_title, a, b, equal) => {
+    expect(jsonEqual(a, b)).toBe(equal);
+    expect(jsonEqual(b, a)).toBe(equal);
   });
 });
