@@ -201,6 +201,8 @@ export function createVersionRouter(registry: Registry, validators?: Precompiled
       if (!plan) return event;
       const target = to ?? plan.event.latest;
       const from = event.v ?? plan.event.latest;
+      // the common case, on every run of every handler of the event: its own version
+      if (from === target && plan.index.has(from)) return event;
       const found = route(event.name, from, target);
       if (!found) {
         const known = plan.event.versions.map((version) => version.v).join(", ");

@@ -78,6 +78,12 @@ describe("upcast(registry, event, to): replaying stored events", () => {
       "event/unknown-version",
     ],
     [
+      "an unknown version read as itself",
+      { v: "9.0.0", data: { userId: "u1", fullName: "Ada" } },
+      "9.0.0",
+      "event/unknown-version",
+    ],
+    [
       "an unknown target version",
       { v: "1.0.0", data: { userId: "u1", name: "Ada" } },
       "9.0.0",
