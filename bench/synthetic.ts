@@ -110,7 +110,8 @@ function fieldSpec(random: Random): FieldSpec {
   return scalarSpec(random);
 }
 
-function fields(random: Random, count: number): Field[] {
+/** `count` fields of any kind (scalars, nested objects, arrays), keys numbered from 0. */
+export function fields(random: Random, count: number): Field[] {
   return Array.from({ length: count }, (_, index) => ({
     key: `${pick(random, WORDS)}${index}`,
     spec: fieldSpec(random),
@@ -118,22 +119,25 @@ function fields(random: Random, count: number): Field[] {
   }));
 }
 
-/** `count` events from `seed`: same seed, same events. */
-export function syntheticEvents(count: number, seed = 20240115): SyntheticEvent[] {
+/**
+ * `count` events from `seed`: same seed, same events. With `fixedVersions`, every event has that many
+ * versions (and names them); otherwise 1-3.
+ */
+export function syntheticEvents(count: number, seed = 20240115, fixedVersions?: number): SyntheticEvent[] {
   const random = seededRandom(seed);
   return Array.from({ length: count }, (_, index) => {
     const base = fields(random, between(random, 3, 12));
-    const versionCount = between(random, 1, 3);
+    const versionCount = fixedVersions ?? between(random, 1, 3);
+    // Each version adds one optional field and keeps the ones before it as they were, as a
+    // registry that passes `evreg check` does (its default mode is FULL_TRANSITIVE).
+    const added = Array.from({ length: versionCount - 1 }, (_, index) => ({
+      key: `added${index}`,
+      spec: scalarSpec(random),
+      optional: true,
+    }));
     const versions = Array.from({ length: versionCount }, (_, step) => ({
       v: `1.${step}.0`,
-      fields: [
-        ...base,
-        ...Array.from({ length: step }, (_, added) => ({
-          key: `added${added}`,
-          spec: scalarSpec(random),
-          optional: true,
-        })),
-      ],
+      fields: [...base, ...added.slice(0, step)],
     }));
     return {
       name: `domain${index % 40}/thing${index}.updated`,
@@ -202,6 +206,26 @@ export function zodObjectSourceOf(fields: readonly Field[]): string {
   return `z.object({ ${fields.map((field) => `${field.key}: ${zodSourceOf(field.spec)}${field.optional ? ".optional()" : ""}`).join(", ")} })`;
 }
 
+/** The synthetic events as one schema file, the way a team would declare them. */
+export function registrySource(events: readonly SyntheticEvent[], app: string): string {
+  const definitions = events.map((event) => {
+    const versions = event.versions.map(
+      (version) => `{ v: ${JSON.stringify(version.v)}, data: ${zodObjectSourceOf(version.fields)} }`,
+    );
+    return event.versioned
+      ? `  defineEvent({ name: ${JSON.stringify(event.name)}, versions: [${versions.join(", ")}] }),`
+      : `  defineEvent({ name: ${JSON.stringify(event.name)}, data: ${zodObjectSourceOf((event.versions[0] as SyntheticEvent["versions"][number]).fields)} }),`;
+  });
+  return [
+    'import { z } from "zod";',
+    'import { defineEvent, defineRegistry } from "evreg";',
+    `export default defineRegistry({ app: ${JSON.stringify(app)}, events: [`,
+    ...definitions,
+    "] });",
+    "",
+  ].join("\n");
+}
+
 export function defineSyntheticEvent(event: SyntheticEvent): EventDefinition {
   const versions = event.versions.map((version) => ({ v: version.v, data: zodObjectOf(version.fields) }));
   return event.versioned
@@ -209,8 +233,12 @@ export function defineSyntheticEvent(event: SyntheticEvent): EventDefinition {
     : defineEvent({ name: event.name, data: (versions[0] as (typeof versions)[0]).data });
 }
 
-export function syntheticRegistry(count: number, seed?: number): { registry: Registry; events: SyntheticEvent[] } {
-  const events = syntheticEvents(count, seed);
+export function syntheticRegistry(
+  count: number,
+  seed?: number,
+  fixedVersions?: number,
+): { registry: Registry; events: SyntheticEvent[] } {
+  const events = syntheticEvents(count, seed, fixedVersions);
   return { registry: defineRegistry({ app: `synthetic-${count}`, events: events.map(defineSyntheticEvent) }), events };
 }
 
