@@ -14,10 +14,18 @@ import { promisify } from "node:util";
 import { compiledSchemaOf } from "../src/codegen/ajv.ts";
 import type { Registry } from "../src/index.ts";
 import type { JsonSchemaObject } from "../src/registry/json-schema.ts";
+import { checkRows } from "./compat.ts";
 import { median, type Row, timeMs } from "./harness.ts";
 import type { BenchOptions } from "./main.ts";
 import { repoRoot } from "./paths.ts";
-import { type SyntheticEvent, seededRandom, syntheticRegistry, validObject, zodObjectSourceOf } from "./synthetic.ts";
+import {
+  registrySource,
+  type SyntheticEvent,
+  seededRandom,
+  syntheticRegistry,
+  validObject,
+  zodObjectSourceOf,
+} from "./synthetic.ts";
 
 const run = promisify(execFile);
 
@@ -27,26 +35,6 @@ export interface CodegenResult {
   registry: Registry;
   validatorsJs: string;
   schemas: JsonSchemaObject[];
-}
-
-/** The synthetic events as one schema file, the way a team would declare them. */
-function registrySource(events: readonly SyntheticEvent[], app: string): string {
-  const definitions = events.map((event) => {
-    const versions = event.versions.map(
-      (version) => `{ v: ${JSON.stringify(version.v)}, data: ${zodObjectSourceOf(version.fields)} }`,
-    );
-    return event.versioned
-      ? `  defineEvent({ name: ${JSON.stringify(event.name)}, versions: [${versions.join(", ")}] }),`
-      : `  defineEvent({ name: ${JSON.stringify(event.name)}, data: ${zodObjectSourceOf((event.versions[0] as SyntheticEvent["versions"][number]).fields)} }),`;
-  });
-  return [
-    'import { z } from "zod";',
-    'import { defineEvent, defineRegistry } from "evreg";',
-    `export default defineRegistry({ app: ${JSON.stringify(app)}, events: [`,
-    ...definitions,
-    "] });",
-    "",
-  ].join("\n");
 }
 
 /**
@@ -113,6 +101,11 @@ export async function codegenRows(options: BenchOptions, progress: (title: strin
     // the last minute or more, one at a time, so each of the next run's 4,000 new files and folders
     // paid for the 4,000 just deleted (the command's kernel time grew from 1.2 s to 2 s over three
     // runs). The moved trees go with the project folder, after the timed runs.
+    const coldRun = async (cwd: string, args: string[]) => {
+      await rm(jitiCache, { recursive: true, force: true });
+      await mkdir(jitiCache, { recursive: true });
+      return evreg(cli, cwd, args, jitiCache);
+    };
     const cold: number[] = [];
     for (let round = 0; round < (options.smoke ? 1 : 3); round++) {
       await rename(path.join(project, "generated"), path.join(project, `generated-run-${round}`)).catch(
@@ -120,9 +113,7 @@ export async function codegenRows(options: BenchOptions, progress: (title: strin
           if (error.code !== "ENOENT") throw error;
         },
       );
-      await rm(jitiCache, { recursive: true, force: true });
-      await mkdir(jitiCache, { recursive: true });
-      cold.push(await evreg(cli, project, ["generate"], jitiCache));
+      cold.push(await coldRun(project, ["generate"]));
     }
     const coldMs = median(cold);
     progress("evreg generate --check on the unchanged tree");
@@ -153,6 +144,8 @@ export async function codegenRows(options: BenchOptions, progress: (title: strin
     ];
     progress("tsc 5.9 and 7 over the generated client");
     rows.push(...(await typeCheckRows(files, events, options)));
+    progress(`evreg check for ${count} events with 3 versions each (three cold runs)`);
+    rows.push(...(await checkRows(options, coldRun)));
     return {
       rows,
       registry,

@@ -5,6 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { codegenRows } from "./codegen.ts";
+import { diffRows } from "./compat.ts";
 import { gatewayRows } from "./gateway.ts";
 import { formatTable, type Row } from "./harness.ts";
 import { benchDir } from "./paths.ts";
@@ -32,6 +33,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<number> {
   await section("start-up of a registry's validators", () =>
     startupRows(options, generated.validatorsJs, generated.schemas),
   );
+  await section("compat: diff of two 500-property schemas", () => diffRows(options));
   await section("runtime: dedup stores vs raw clients, fan-out", () => runtimeRows(options));
   await section("gateway: evreg serve vs a bare hono server", () => gatewayRows(options));
   await section("lint code scan", () => scanRows(options));

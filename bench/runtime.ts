@@ -9,19 +9,23 @@ import os from "node:os";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import type { Redis } from "ioredis";
+import { z } from "zod";
+import { defineEvent, defineRegistry } from "../src/index.ts";
+import type { VersionDefinition } from "../src/registry/define.ts";
 import { loadRegistry } from "../src/registry/load.ts";
 import { createRuntime } from "../src/runtime/bus.ts";
 import { memoryStore } from "../src/runtime/dedup/memory.ts";
 import { redisStore } from "../src/runtime/dedup/redis.ts";
 import { sqliteStore } from "../src/runtime/dedup/sqlite.ts";
 import type { DedupStore } from "../src/runtime/dedup/store.ts";
-import { createEventValidator } from "../src/runtime/validate.ts";
+import { createVersionRouter } from "../src/runtime/upcast.ts";
+import { createEventValidator, envelopeValidatorOf } from "../src/runtime/validate.ts";
 import { examplePayloads } from "../test/fixtures/examples.ts";
 import { startRedis } from "../test/support/redis.ts";
-import { median, pairedRounds, type Row } from "./harness.ts";
+import { type MeasureOptions, median, opsPerSecond, pairedRounds, type Row } from "./harness.ts";
 import type { BenchOptions } from "./main.ts";
 import { repoRoot } from "./paths.ts";
-import { typicalRegistry, validEvent } from "./typical.ts";
+import { TYPICAL_NAME, typicalData, typicalRegistry, validEvent } from "./typical.ts";
 
 const require = createRequire(import.meta.url);
 const WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -251,10 +255,75 @@ export async function sendRows(batches: number): Promise<Row[]> {
   ];
 }
 
+/**
+ * Version-aware delivery (the versions issue's figures), against validating the event with its
+ * version's validator: reading an event at the version it was written with (the bus asks for every
+ * run of a pinned handler), and upcasting the typical event from a version without `currency` to
+ * one that requires it (a copy of the data, the upcaster, then validation against the new version).
+ * Rounds alternate between the three; each figure is the median of its rounds.
+ */
+function versionRows(options: BenchOptions): Row[] {
+  const current = typicalData.extend({ currency: z.enum(["EUR", "USD", "GBP"]) });
+  const event = defineEvent({
+    name: TYPICAL_NAME,
+    versions: [
+      { v: "1.0.0", data: typicalData },
+      { v: "2.0.0", data: current },
+    ],
+    upcast: { "2.0.0": (old) => ({ ...old, currency: "EUR" as const }) },
+  });
+  const router = createVersionRouter(defineRegistry({ app: "bench-versions", events: [event] }));
+  const [oldVersion, newVersion] = event.versions as [VersionDefinition, VersionDefinition];
+  const validate = envelopeValidatorOf(event, oldVersion);
+  const written = { name: TYPICAL_NAME, v: "1.0.0", data: validEvent.data };
+  const latest = { name: TYPICAL_NAME, v: "2.0.0", data: { ...validEvent.data, currency: "USD" } };
+  if (!validate(written) || !envelopeValidatorOf(event, newVersion)(latest))
+    throw new Error("bench: the versioned typical event is not valid");
+  if (
+    router.read(latest, "2.0.0") !== latest ||
+    (router.read(written, "2.0.0").data as { currency?: string }).currency !== "EUR"
+  )
+    throw new Error("bench: the version router does not read the typical event as expected");
+  const measure: MeasureOptions = options.smoke
+    ? { warmupMs: 5, roundMs: 5, rounds: 1 }
+    : { warmupMs: 200, roundMs: 200, rounds: 3 };
+  const runs = { validate: [] as number[], same: [] as number[], upcast: [] as number[] };
+  for (let round = 0; round < (options.smoke ? 1 : 3); round++) {
+    runs.validate.push(opsPerSecond(() => validate(written), measure));
+    runs.same.push(opsPerSecond(() => router.read(latest, "2.0.0"), measure));
+    runs.upcast.push(opsPerSecond(() => router.read(written, "2.0.0"), measure));
+  }
+  const validation = median(runs.validate);
+  const baseline = `validating the event (${Math.round(validation).toLocaleString("en-US")} ops/s)`;
+  const same = median(runs.same);
+  const upcast = median(runs.upcast);
+  return [
+    {
+      name: "version routing, event at the reader's version",
+      value: same,
+      unit: "ops/s",
+      baseline,
+      ratio: same / validation,
+      goal: ">= 10x (adds under a tenth of validation)",
+      pass: same / validation >= 10,
+    },
+    {
+      name: "upcast of the typical event, 1.0.0 -> 2.0.0 (copy, upcaster, validation)",
+      value: upcast,
+      unit: "ops/s",
+      baseline,
+      ratio: upcast / validation,
+      goal: ">= 0.5x (at most 2x validation)",
+      pass: upcast / validation >= 0.5,
+    },
+  ];
+}
+
 export async function runtimeRows(options: BenchOptions): Promise<Row[]> {
   const count = options.smoke ? 50 : 2_000;
   return [
     ...(await sendRows(options.smoke ? 3 : 300)),
+    ...versionRows(options),
     ...(await fanOutRows(options.smoke ? 5 : 200)),
     // 24 x count ids in all (storeRows), under the memory store's 100,000
     ...(await memoryRows(options.smoke ? 50 : 4_000)),
