@@ -6,7 +6,7 @@
  * to a `z.object` is safe both ways, while `z.strictObject` readers still reject unknown fields.
  */
 import { type Issue, pointerKey } from "../errors.ts";
-import type { CompatibilityMode, EventDefinition, Registry } from "../registry/define.ts";
+import type { CompatibilityMode, EventDefinition, Registry, VersionDefinition } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { compareVersions, versionStyle } from "../registry/versions.ts";
 import { sha256OfJson } from "./canonical.ts";
@@ -28,13 +28,19 @@ export interface RegistryCheckOptions {
   upcasterWarnings?: boolean;
 }
 
-/** All problems of the registry against its lockfile (none given: no lockfile yet). */
+/**
+ * All problems of the registry against its lockfile (none given: no lockfile yet). As in DESIGN.md
+ * section 4 (and Confluent's registry), a mode is checked when a version is new: a published
+ * version, unchanged, is not compared again with the published versions before it, which `evreg
+ * lock` accepted together (editing the mode later does not re-judge them).
+ */
 export function checkRegistry(registry: Registry, lockfile?: Lockfile, options: RegistryCheckOptions = {}): Issue[] {
   const issues: Issue[] = [];
-  if (lockfile) issues.push(...checkLockedVersions(registry, lockfile));
+  const published = new Set<VersionDefinition>();
+  if (lockfile) issues.push(...checkLockedVersions(registry, lockfile, published));
   for (const event of registry.events) {
     if (lockfile) issues.push(...checkLabelOrder(event, lockfile.events[event.name] ?? {}));
-    issues.push(...checkEventModes(event));
+    issues.push(...checkEventModes(event, published));
     if (options.upcasterWarnings && !requiresBackward(event.compatibility))
       issues.push(...missingUpcasterWarnings(event));
   }
@@ -113,7 +119,8 @@ function missingUpcasterWarnings(event: EventDefinition): Issue[] {
   return issues;
 }
 
-function checkLockedVersions(registry: Registry, lockfile: Lockfile): Issue[] {
+/** Problems of the published versions; each one unchanged is added to `unchanged`. */
+function checkLockedVersions(registry: Registry, lockfile: Lockfile, unchanged: Set<VersionDefinition>): Issue[] {
   const issues: Issue[] = [];
   for (const [name, versions] of Object.entries(lockfile.events)) {
     const event = registry.get(name);
@@ -146,11 +153,13 @@ function checkLockedVersions(registry: Registry, lockfile: Lockfile): Issue[] {
         continue;
       }
       const current = lockVersion(version.envelopeSchema);
-      if (current.sha256 === locked.sha256) continue;
       // the locked schema made canonical again: a lock written while annotations were still kept
       // in it matches the same version without them
-      const published = lockVersion(locked.schema);
-      if (current.sha256 === published.sha256) continue;
+      const published = current.sha256 === locked.sha256 ? locked : lockVersion(locked.schema);
+      if (current.sha256 === published.sha256) {
+        unchanged.add(version);
+        continue;
+      }
       const changes = diffSchemas(published.schema, current.schema, REGISTRY_DIFF_OPTIONS);
       issues.push({
         rule: "compat/version-changed",
@@ -204,12 +213,15 @@ function comparableEnvelope(schema: JsonSchemaObject): JsonSchemaObject {
  * version would reject is covered when upcasters lead there from the earlier version: the runtime
  * upcasts those events before such readers see them.
  */
-function checkEventModes(event: EventDefinition): Issue[] {
+function checkEventModes(event: EventDefinition, published: ReadonlySet<VersionDefinition>): Issue[] {
   const issues: Issue[] = [];
   const mode = event.compatibility;
+  // the versions before it are all published unchanged: none of them is compared again
+  const firstNew = event.versions.findIndex((version) => !published.has(version));
+  if (firstNew === -1) return [];
   const schemas = event.versions.map((version) => comparableEnvelope(version.envelopeSchema));
   const readable = Object.keys(event.upcast ?? {}).length > 0 ? versionReadability(event) : undefined;
-  for (let index = 1; index < schemas.length; index += 1) {
+  for (let index = Math.max(1, firstNew); index < schemas.length; index += 1) {
     const result = checkCompatibility(schemas[index], schemas.slice(0, index), mode, REGISTRY_DIFF_OPTIONS);
     const label = event.versions[index]?.v ?? "";
     for (const verdict of result.verdicts) {

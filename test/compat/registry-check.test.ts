@@ -138,6 +138,27 @@ describe("checkRegistry: the lockfile", () => {
     expect(edited.reads()).toBeGreaterThan(0);
   });
 
+  it("judges a mode on new versions: published pairs, unchanged, are not compared again", () => {
+    const breaking = { v: "2.0.0", data: z.object({ ...base, amount: z.string() }) };
+    // 1.0.0 -> 2.0.0 changed a type; published under NONE
+    const published = buildLockfile(registryOf([v1, breaking], "NONE"));
+    expect(checkRegistry(registryOf([v1, breaking], "FULL_TRANSITIVE"), published)).toEqual([]);
+    // without the lock both are new, and the pair is judged
+    expect(rules(checkRegistry(registryOf([v1, breaking], "FULL_TRANSITIVE")))).toEqual(["compat/breaking-change"]);
+    // a new version is judged against every published one its mode names
+    const third = { v: "3.0.0", data: z.object({ ...base, amount: z.string(), note: z.string().optional() }) };
+    const issues = checkRegistry(registryOf([v1, breaking, third], "FULL_TRANSITIVE"), published);
+    expect(
+      issues.map((issue) => issue.message.match(/version (\S+) breaks \S+ compatibility with (\S+):/)?.slice(1)),
+    ).toEqual([["3.0.0", "1.0.0"]]);
+    // an edited published version is new again: compared as well as reported
+    const edited = { v: "2.0.0", data: z.object({ ...base, amount: z.boolean() }) };
+    expect(rules(checkRegistry(registryOf([v1, edited], "FULL_TRANSITIVE"), published))).toEqual([
+      "compat/version-changed",
+      "compat/breaking-change",
+    ]);
+  });
+
   it("fails when a published version was edited, showing the diff", () => {
     const issues = checkRegistry(registryOf([{ v: "1.0.0", data: z.object({ ...base, amount: z.number() }) }]), locked);
     expect(rules(issues)).toEqual(["compat/version-changed"]);
