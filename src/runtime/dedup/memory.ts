@@ -55,6 +55,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     }
   };
 
+  /** Whether `evict` has anything to do: an expired or stale id first in the queue, or too many ids. */
+  const evictable = (now: number): boolean =>
+    head < queuedIds.length &&
+    (stale > 0 || positions.size > maxEntries || (queuedTimes[head] as number) + windowMs <= now);
+
   const evict = (now: number): void => {
     while (head < queuedIds.length) {
       const id = queuedIds[head] as string;
@@ -88,7 +93,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     async claim(ids, now) {
       const claimed: boolean[] = new Array(ids.length);
       for (let index = 0; index < ids.length; index++) claimed[index] = claimOne(ids[index] as string, now);
-      evict(now);
+      if (evictable(now)) evict(now);
       return claimed;
     },
     async claimPending(ids, now) {
@@ -100,7 +105,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
           states[index] = "first";
         } else states[index] = pending.has(id) ? "pending" : "done";
       }
-      evict(now);
+      if (evictable(now)) evict(now);
       return states;
     },
     async confirm(ids) {
