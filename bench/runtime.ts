@@ -51,7 +51,7 @@ interface RawClaims {
 
 /** Both sides of a dedup comparison; `reset`, when given, empties both before each round. */
 interface DedupSides {
-  store: () => DedupStore;
+  store: DedupStore;
   raw: RawClaims;
   reset?: () => Promise<void>;
 }
@@ -93,14 +93,14 @@ async function storeRows(
   const single = await pairedRounds(
     pairs,
     timed(count, singleRaw, (ids) => sides.raw.single(ids[0] as string, now), 1),
-    timed(count, singleStore, (ids) => sides.store().claim(ids, now), 1),
+    timed(count, singleStore, (ids) => sides.store.claim(ids, now), 1),
   );
   // Three times as many ids in batches: a batch round of 2,000 took ~20 ms, too short to outlast a hiccup.
   const batches = Math.max(2, Math.floor((3 * count) / 100));
   const batched = await pairedRounds(
     pairs,
     timed(batches, calls("rb", batches, 100), (ids) => sides.raw.batch(ids, now), 100),
-    timed(batches, calls("sb", batches, 100), (ids) => sides.store().claim(ids, now), 100),
+    timed(batches, calls("sb", batches, 100), (ids) => sides.store.claim(ids, now), 100),
   );
   const row = (name: string, { subject, ratio }: { subject: number; ratio: number }): Row => ({
     name: `dedup ${label}: ${name}`,
@@ -133,7 +133,7 @@ async function memoryRows(count: number): Promise<Row[]> {
   return storeRows(
     "memory",
     {
-      store: () => store,
+      store,
       raw: { single: async (id, now) => claim(id, now), batch: async (ids, now) => ids.map((id) => claim(id, now)) },
       reset: async () => {
         firstSeen.clear();
@@ -162,7 +162,7 @@ async function sqliteRows(count: number): Promise<Row[]> {
     return await storeRows(
       "SQLite",
       {
-        store: () => store,
+        store,
         raw: { single: async (id, now) => claim(id, now), batch: async (ids, now) => claimAll(ids, now) },
       },
       { count, baseline: "raw SQLite client", goal: 0.8 },
@@ -183,7 +183,7 @@ async function redisRows(count: number): Promise<Row[]> {
     return await storeRows(
       "Redis",
       {
-        store: () => store,
+        store,
         raw: {
           single: (id) => client.set(`raw:${id}`, "1", "PX", WINDOW_MS, "NX"),
           batch: (ids) => {
