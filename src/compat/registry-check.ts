@@ -9,10 +9,10 @@ import { type Issue, pointerKey } from "../errors.ts";
 import type { CompatibilityMode, EventDefinition, Registry, VersionDefinition } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { compareVersions, versionStyle } from "../registry/versions.ts";
-import { sha256OfJson } from "./canonical.ts";
+import { jsonEqual, sha256OfJson } from "./canonical.ts";
 import { type DiffOptions, diffSchemas } from "./diff.ts";
 import type { ChangeKind, SchemaChange } from "./kinds.ts";
-import { canonicalSchema, type Lockfile, lockVersion } from "./lockfile.ts";
+import { canonicalSchema, type Lockfile } from "./lockfile.ts";
 import { checkCompatibility } from "./verdict.ts";
 
 export const REGISTRY_DIFF_OPTIONS: DiffOptions = { undeclaredProperties: "declared-only" };
@@ -65,7 +65,7 @@ function sourceOf(event: EventDefinition): Pick<Issue, "file" | "line" | "column
  * Older to newer is the BACKWARD verdict of the pair, newer to older the FORWARD verdict.
  */
 export function versionReadability(event: EventDefinition): boolean[][] {
-  const schemas = event.versions.map((version) => comparableEnvelope(version.envelopeSchema));
+  const schemas = event.versions.map((version) => comparableEnvelope(version));
   const matrix = schemas.map((_, from) => schemas.map((__, to) => from === to));
   for (let older = 0; older < schemas.length; older += 1) {
     for (let newer = older + 1; newer < schemas.length; newer += 1) {
@@ -97,7 +97,7 @@ function upcasterHint(event: EventDefinition, label: string): string {
 
 function missingUpcasterWarnings(event: EventDefinition): Issue[] {
   const issues: Issue[] = [];
-  const schemas = event.versions.map((version) => comparableEnvelope(version.envelopeSchema));
+  const schemas = event.versions.map((version) => comparableEnvelope(version));
   for (let index = 1; index < schemas.length; index += 1) {
     const label = event.versions[index]?.v ?? "";
     const previous = event.versions[index - 1]?.v ?? "";
@@ -152,15 +152,15 @@ function checkLockedVersions(registry: Registry, lockfile: Lockfile, unchanged: 
         });
         continue;
       }
-      const current = lockVersion(version.envelopeSchema);
+      const current = canonicalEnvelope(version);
       // the locked schema made canonical again: a lock written while annotations were still kept
       // in it matches the same version without them
-      const published = current.sha256 === locked.sha256 ? locked : lockVersion(locked.schema);
-      if (current.sha256 === published.sha256) {
+      const published = jsonEqual(current, locked.schema) ? locked.schema : canonicalSchema(locked.schema);
+      if (published === locked.schema || jsonEqual(current, published)) {
         unchanged.add(version);
         continue;
       }
-      const changes = diffSchemas(published.schema, current.schema, REGISTRY_DIFF_OPTIONS);
+      const changes = diffSchemas(published, current, REGISTRY_DIFF_OPTIONS);
       issues.push({
         rule: "compat/version-changed",
         severity: "error",
@@ -198,12 +198,24 @@ function checkLabelOrder(event: EventDefinition, locked: Record<string, unknown>
     }));
 }
 
+const canonicalEnvelopes = new WeakMap<VersionDefinition, JsonSchemaObject>();
+
+/** A version's envelope made canonical, once: comparing it with its lock and the mode checks both read it. */
+function canonicalEnvelope(version: VersionDefinition): JsonSchemaObject {
+  let canonical = canonicalEnvelopes.get(version);
+  if (canonical === undefined) {
+    canonical = canonicalSchema(version.envelopeSchema) as JsonSchemaObject;
+    canonicalEnvelopes.set(version, canonical);
+  }
+  return canonical;
+}
+
 /**
  * The envelope as the compat check compares it: `v` pins each version's own label and the runtime
  * routes on it, so it is not data a reader of another version validates.
  */
-function comparableEnvelope(schema: JsonSchemaObject): JsonSchemaObject {
-  const canonical = canonicalSchema(schema) as JsonSchemaObject;
+function comparableEnvelope(version: VersionDefinition): JsonSchemaObject {
+  const canonical = canonicalEnvelope(version);
   const { v: _v, ...properties } = (canonical.properties ?? {}) as Record<string, unknown>;
   return { ...canonical, properties };
 }
@@ -219,7 +231,7 @@ function checkEventModes(event: EventDefinition, published: ReadonlySet<VersionD
   // the versions before it are all published unchanged: none of them is compared again
   const firstNew = event.versions.findIndex((version) => !published.has(version));
   if (firstNew === -1) return [];
-  const schemas = event.versions.map((version) => comparableEnvelope(version.envelopeSchema));
+  const schemas = event.versions.map((version) => comparableEnvelope(version));
   const readable = Object.keys(event.upcast ?? {}).length > 0 ? versionReadability(event) : undefined;
   for (let index = Math.max(1, firstNew); index < schemas.length; index += 1) {
     const result = checkCompatibility(schemas[index], schemas.slice(0, index), mode, REGISTRY_DIFF_OPTIONS);

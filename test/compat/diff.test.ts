@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonEqual } from "../../src/compat/canonical.ts";
+import { canonicalJson, jsonEqual } from "../../src/compat/canonical.ts";
 import { diffSchemas } from "../../src/compat/diff.ts";
 import { MAX_DEPTH } from "../../src/compat/document.ts";
 import { checkCompatibility } from "../../src/compat/verdict.ts";
@@ -790,8 +790,26 @@ describe("jsonEqual: equal as JSON, what enum and const comparisons use", () => 
     ["objects with keys in another order", { a: 1, b: [1, { c: "x" }] }, { b: [1, { c: "x" }], a: 1 }, true],
     ["objects that differ deep down", { a: [1, { c: "x" }] }, { a: [1, { c: "y" }] }, false],
     ["an array and an object", [1], { 0: 1 }, false],
+    ["an object with a key more", { a: 1 }, { a: 1, b: 2 }, false],
+    ["the same keys, one value differs", { a: 1, b: 2 }, { b: 2, a: 3 }, false],
+    ["an undefined field and a null one (both JSON null)", { a: undefined }, { a: null }, true],
   ])("%s", (_title, a, b, equal) => {
     expect(jsonEqual(a, b)).toBe(equal);
     expect(jsonEqual(b, a)).toBe(equal);
+  });
+});
+
+describe("canonicalJson: keys sorted at every depth, whatever order they were written in", () => {
+  it.each([
+    ["keys already in order (what the lockfile holds)", { a: 1, b: { c: [1, "x"], d: null } }, '{"a":1,"b":{"c":[1,"x"],"d":null}}'],
+    ["keys out of order deep down", { b: [{ d: 1, c: 2 }], a: true }, '{"a":true,"b":[{"c":2,"d":1}]}'],
+    ["integer-like keys, which objects list in numeric order", { 9: "a", 10: "b" }, '{"10":"b","9":"a"}'],
+    ["an undefined field", { b: 1, a: undefined }, '{"a":null,"b":1}'],
+    ["undefined in an array", [undefined, 1], "[null,1]"],
+    ["-0 and a non-finite number", [-0, Number.NaN], "[0,null]"],
+    ["an object without a prototype", Object.assign(Object.create(null), { b: 1, a: 2 }), '{"a":2,"b":1}'],
+    ["an own __proto__ key (JSON.parse makes them)", JSON.parse('{"__proto__":{"y":1,"x":2}}'), '{"__proto__":{"x":2,"y":1}}'],
+  ])("%s", (_title, value, expected) => {
+    expect(canonicalJson(value)).toBe(expected);
   });
 });
