@@ -96,8 +96,11 @@ async function runCheck(
   file: string,
   format: Format,
 ): Promise<{ code: number; registry: Registry }> {
-  const registry = await loadRegistry(schemas);
+  // esbuild transpiles the schema files in its own process while this thread reads the lockfile
+  const { transpileAhead } = await import("../registry/import-module.ts");
+  transpileAhead(path.resolve(schemas));
   const locked = readLockfile(file);
+  const registry = await loadRegistry(schemas);
   const issues = checkRegistry(registry, locked, { upcasterWarnings: true });
   const summary = summaryOf(issues);
   const versions = registry.events.reduce((count, event) => count + event.versions.length, 0);
