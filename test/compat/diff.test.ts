@@ -801,14 +801,22 @@ describe("jsonEqual: equal as JSON, what enum and const comparisons use", () => 
 
 describe("canonicalJson: keys sorted at every depth, whatever order they were written in", () => {
   it.each([
-    ["keys already in order (what the lockfile holds)", { a: 1, b: { c: [1, "x"], d: null } }, '{"a":1,"b":{"c":[1,"x"],"d":null}}'],
+    [
+      "keys already in order (what the lockfile holds)",
+      { a: 1, b: { c: [1, "x"], d: null } },
+      '{"a":1,"b":{"c":[1,"x"],"d":null}}',
+    ],
     ["keys out of order deep down", { b: [{ d: 1, c: 2 }], a: true }, '{"a":true,"b":[{"c":2,"d":1}]}'],
     ["integer-like keys, which objects list in numeric order", { 9: "a", 10: "b" }, '{"10":"b","9":"a"}'],
     ["an undefined field", { b: 1, a: undefined }, '{"a":null,"b":1}'],
     ["undefined in an array", [undefined, 1], "[null,1]"],
     ["-0 and a non-finite number", [-0, Number.NaN], "[0,null]"],
     ["an object without a prototype", Object.assign(Object.create(null), { b: 1, a: 2 }), '{"a":2,"b":1}'],
-    ["an own __proto__ key (JSON.parse makes them)", JSON.parse('{"__proto__":{"y":1,"x":2}}'), '{"__proto__":{"x":2,"y":1}}'],
+    [
+      "an own __proto__ key (JSON.parse makes them)",
+      JSON.parse('{"__proto__":{"y":1,"x":2}}'),
+      '{"__proto__":{"x":2,"y":1}}',
+    ],
   ])("%s", (_title, value, expected) => {
     expect(canonicalJson(value)).toBe(expected);
   });
