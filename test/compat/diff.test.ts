@@ -661,6 +661,16 @@ const cases: Case[] = [
     },
   ],
   [
+    "the same text around a $ref whose target changed",
+    {
+      old: { $defs: { A: { type: "string" } }, properties: { a: obj({ b: { $ref: "#/$defs/A" } }) } },
+      new: { $defs: { A: { type: "number" } }, properties: { a: obj({ b: { $ref: "#/$defs/A" } }) } },
+      kinds: ["TYPE_CHANGED"],
+      backward: false,
+      forward: false,
+    },
+  ],
+  [
     "draft-07 definitions followed",
     {
       old: { definitions: { A: { type: "string", maxLength: 3 } }, properties: { a: { $ref: "#/definitions/A" } } },
