@@ -176,11 +176,14 @@ function upcastData(
 
 /** A router over `registry`; plans every event's routes now, so delivery only looks them up. */
 export function createVersionRouter(registry: Registry, validators?: PrecompiledValidators): VersionRouter {
-  const plans = new Map<string, { event: EventDefinition; index: Map<string, number>; routes: Route[][] }>();
+  const plans = new Map<
+    string,
+    { event: EventDefinition; latest: string; index: Map<string, number>; routes: Route[][] }
+  >();
   for (const event of registry.events) {
     if (!event.versioned || event.versions.length < 2) continue;
     const index = new Map(event.versions.map((version, position) => [version.v, position]));
-    plans.set(event.name, { event, index, routes: planEvent(event, validators) });
+    plans.set(event.name, { event, latest: event.latest, index, routes: planEvent(event, validators) });
   }
 
   const route = (name: string, from: string, to: string): Route | undefined => {
@@ -199,10 +202,11 @@ export function createVersionRouter(registry: Registry, validators?: Precompiled
     read(event, to) {
       const plan = plans.get(event.name);
       if (!plan) return event;
-      const target = to ?? plan.event.latest;
-      const from = event.v ?? plan.event.latest;
-      // the common case, on every run of every handler of the event: its own version
-      if (from === target && plan.index.has(from)) return event;
+      const latest = plan.latest;
+      const target = to ?? latest;
+      const from = event.v ?? latest;
+      // the common case, on every run of every handler of the event: its own version, mostly the latest
+      if (from === target && (from === latest || plan.index.has(from))) return event;
       const found = route(event.name, from, target);
       if (!found) {
         const known = plan.event.versions.map((version) => version.v).join(", ");
