@@ -5,7 +5,14 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { buildLockfile, LOCKFILE_NAME, type Lockfile, parseLockfile, serializeLockfile } from "../compat/lockfile.ts";
+import {
+  buildLockfile,
+  isIntact,
+  LOCKFILE_NAME,
+  type Lockfile,
+  parseLockfile,
+  serializeLockfile,
+} from "../compat/lockfile.ts";
 import { checkRegistry } from "../compat/registry-check.ts";
 import { checkCompatibility, isCompatibilityMode } from "../compat/verdict.ts";
 import { CompatibilityError, type Issue } from "../errors.ts";
@@ -97,9 +104,12 @@ async function runCheck(
   format: Format,
 ): Promise<{ code: number; registry: Registry }> {
   // esbuild transpiles the schema files in its own process while this thread reads the lockfile
+  // and checks each entry's hash
   const { transpileAhead } = await import("../registry/import-module.ts");
   transpileAhead(path.resolve(schemas));
   const locked = readLockfile(file);
+  for (const versions of Object.values(locked?.events ?? {}))
+    for (const entry of Object.values(versions)) isIntact(entry);
   const registry = await loadRegistry(schemas);
   const issues = checkRegistry(registry, locked, { upcasterWarnings: true });
   const summary = summaryOf(issues);

@@ -73,6 +73,21 @@ export function lockVersion(envelopeSchema: JsonSchemaObject): LockedVersion {
   return { schema, sha256: sha256OfJson(schema) };
 }
 
+const intact = new WeakMap<LockedVersion, boolean>();
+
+/**
+ * Whether a lockfile entry's sha256 is that of its schema, so nobody edited the entry by hand.
+ * Worked out once per entry: `evreg check` does it while esbuild transpiles the schema files.
+ */
+export function isIntact(locked: LockedVersion): boolean {
+  let verdict = intact.get(locked);
+  if (verdict === undefined) {
+    verdict = sha256OfJson(locked.schema) === locked.sha256;
+    intact.set(locked, verdict);
+  }
+  return verdict;
+}
+
 /** The lockfile recording every version the registry declares now. */
 export function buildLockfile(registry: Registry): Lockfile {
   const events: Lockfile["events"] = {};

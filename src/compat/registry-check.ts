@@ -9,10 +9,10 @@ import { type Issue, pointerKey } from "../errors.ts";
 import type { CompatibilityMode, EventDefinition, Registry, VersionDefinition } from "../registry/define.ts";
 import type { JsonSchemaObject } from "../registry/json-schema.ts";
 import { compareVersions, versionStyle } from "../registry/versions.ts";
-import { jsonEqual, sha256OfJson } from "./canonical.ts";
+import { jsonEqual } from "./canonical.ts";
 import { type DiffOptions, diffSchemas } from "./diff.ts";
 import type { ChangeKind, SchemaChange } from "./kinds.ts";
-import { canonicalSchema, type Lockfile } from "./lockfile.ts";
+import { canonicalSchema, isIntact, type Lockfile } from "./lockfile.ts";
 import { checkCompatibility } from "./verdict.ts";
 
 export const REGISTRY_DIFF_OPTIONS: DiffOptions = { undeclaredProperties: "declared-only" };
@@ -127,7 +127,7 @@ function checkLockedVersions(registry: Registry, lockfile: Lockfile, unchanged: 
     for (const [label, locked] of Object.entries(versions)) {
       // read when an issue is reported: an event's source is found by formatting a stack
       const where = () => ({ event: name, ...(event ? sourceOf(event) : {}) });
-      if (sha256OfJson(locked.schema) !== locked.sha256) {
+      if (!isIntact(locked)) {
         issues.push({
           rule: "compat/lockfile",
           severity: "error",
