@@ -49,19 +49,25 @@ function stringifiesCanonically(value: unknown): boolean {
   return true;
 }
 
-/** The same JSON value, keys in any order: a sufficient test of `jsonEqual` that builds no strings. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (!isSchemaObject(a) && !Array.isArray(a)) return false;
+/**
+ * The same JSON value, keys in any order: a sufficient test of `jsonEqual` that builds no strings.
+ * With `refused`, a key of it anywhere in `a` answers false (the diff refuses references).
+ */
+export function sameJson(a: unknown, b: unknown, refused?: ReadonlySet<string>): boolean {
+  if (typeof a !== "object" || a === null) return a === b;
+  if (a === b && refused === undefined) return true;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let index = 0; index < a.length; index++) if (!sameJson(a[index], b[index])) return false;
+    for (let index = 0; index < a.length; index++) if (!sameJson(a[index], b[index], refused)) return false;
     return true;
   }
   if (!isSchemaObject(b)) return false;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) if (!Object.hasOwn(b, key) || !sameJson(a[key], b[key])) return false;
+  for (const key of keys) {
+    if (refused?.has(key) || !Object.hasOwn(b, key)) return false;
+    if (!sameJson((a as Record<string, unknown>)[key], b[key], refused)) return false;
+  }
   return true;
 }
 

@@ -8,7 +8,7 @@
  */
 import { pointerSegment } from "../errors.ts";
 import { CHECK_FORMATS, type JsonSchema, type JsonSchemaObject } from "../registry/json-schema.ts";
-import { canonicalJson, jsonEqual } from "./canonical.ts";
+import { canonicalJson, jsonEqual, sameJson } from "./canonical.ts";
 import {
   ANNOTATION_KEYWORDS,
   type Dialect,
@@ -60,28 +60,7 @@ export function diffSchemas(oldSchema: unknown, newSchema: unknown, options: Dif
   );
 }
 
-/**
- * Whether two schemas are the same JSON and hold no reference, which could resolve to different
- * schemas in their two documents. A key `$ref` anywhere (a property named so too) answers false.
- */
-function sameWithoutReferences(a: unknown, b: unknown): boolean {
-  if (typeof a !== "object" || a === null) return a === b;
-  if (typeof b !== "object" || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let index = 0; index < a.length; index++) if (!sameWithoutReferences(a[index], b[index])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) {
-    if (REFERENCE_KEYWORDS.has(key) || !Object.hasOwn(b, key)) return false;
-    if (!sameWithoutReferences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  }
-  return true;
-}
-
+/** Keys that make equal text no proof of equal meaning: they may resolve differently in each document. */
 const REFERENCE_KEYWORDS = new Set(["$ref", "$dynamicRef", "$recursiveRef"]);
 
 const isBackward = (changes: readonly SchemaChange[]) => changes.every((change) => change.backward);
@@ -103,7 +82,7 @@ class SchemaDiffer {
     const o = this.flatten(deref(oldIn, path));
     const n = this.flatten(deref(newIn, path));
     // the same text accepts the same instances: most of a new version is its predecessor's
-    if (o.doc.dialect === n.doc.dialect && sameWithoutReferences(o.schema, n.schema)) return [];
+    if (o.doc.dialect === n.doc.dialect && sameJson(o.schema, n.schema, REFERENCE_KEYWORDS)) return [];
     const oldEmpty = acceptsNothing(o);
     const newEmpty = acceptsNothing(n);
     if (oldEmpty || newEmpty) return this.compareFalse(oldEmpty, newEmpty, path);
