@@ -281,6 +281,46 @@ describe("registry errors", () => {
   });
 });
 
+describe("schemas shared between events and versions", () => {
+  const refined = z.string().refine((text) => text.length > 1);
+  const unrepresentable = (declare: () => unknown) =>
+    registryError(declare)
+      .issues.filter((issue) => issue.rule === "registry/unrepresentable")
+      .map((issue) => issue.path);
+
+  test("a shared field that JSON Schema cannot express is reported in every event using it", () => {
+    expect(unrepresentable(() => defineEvent({ name: "a/b1.c", data: z.object({ n: refined }) }))).toEqual(["/data/n"]);
+    expect(unrepresentable(() => defineEvent({ name: "a/b2.c", data: z.object({ m: refined }) }))).toEqual(["/data/m"]);
+  });
+
+  test("an object met after its problem was reported elsewhere in one walk is walked again in the next", () => {
+    const wrapper = z.object({ inner: refined });
+    // here `refined` is reported at /first, so `wrapper`'s walk meets it as already seen: a cache of
+    // clean trees must not count `wrapper` as clean for the next event
+    expect(unrepresentable(() => defineEvent({ name: "a/b3.c", data: z.object({ first: refined, wrapper }) }))).toEqual(
+      ["/data/first"],
+    );
+    expect(unrepresentable(() => defineEvent({ name: "a/b4.c", data: z.object({ w: wrapper }) }))).toEqual([
+      "/data/w/inner",
+    ]);
+  });
+
+  test("a version made with .extend() from a valid one is checked for what it adds", () => {
+    const v1 = z.object({ id: z.string(), items: z.array(z.object({ sku: z.string() })) });
+    expect(
+      unrepresentable(() =>
+        defineEvent({
+          name: "a/b5.c",
+          versions: [
+            { v: "1.0.0", data: v1 },
+            { v: "2.0.0", data: v1.extend({ at: z.date() }) },
+          ],
+        }),
+      ),
+    ).toEqual(["/data/at"]);
+  });
+});
+
 describe("valid declarations", () => {
   test("data alone is one implicit, unversioned version", () => {
     const event = defineEvent({ name: "a/b.c", data });
