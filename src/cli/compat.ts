@@ -7,11 +7,11 @@ import path from "node:path";
 import type { Command } from "commander";
 import {
   buildLockfile,
-  isIntact,
   LOCKFILE_NAME,
   type Lockfile,
   parseLockfile,
   serializeLockfile,
+  verifyEntries,
 } from "../compat/lockfile.ts";
 import { checkRegistry } from "../compat/registry-check.ts";
 import { checkCompatibility, isCompatibilityMode } from "../compat/verdict.ts";
@@ -108,8 +108,7 @@ async function runCheck(
   const { transpileAhead } = await import("../registry/import-module.ts");
   transpileAhead(path.resolve(schemas));
   const locked = readLockfile(file);
-  for (const versions of Object.values(locked?.events ?? {}))
-    for (const entry of Object.values(versions)) isIntact(entry);
+  if (locked) verifyEntries(locked);
   const registry = await loadRegistry(schemas);
   const issues = checkRegistry(registry, locked, { upcasterWarnings: true });
   const summary = summaryOf(issues);

@@ -76,9 +76,14 @@ export function lockVersion(envelopeSchema: JsonSchemaObject): LockedVersion {
 const intact = new WeakMap<LockedVersion, boolean>();
 
 /**
- * Whether a lockfile entry's sha256 is that of its schema, so nobody edited the entry by hand.
- * Worked out once per entry: `evreg check` does it while esbuild transpiles the schema files.
+ * Works out `isIntact` for every entry now (`evreg check` does it while esbuild transpiles the
+ * schema files), so that checking the registry later only looks the answers up.
  */
+export function verifyEntries(lockfile: Lockfile): void {
+  for (const versions of Object.values(lockfile.events)) for (const entry of Object.values(versions)) isIntact(entry);
+}
+
+/** Whether a lockfile entry's sha256 is that of its schema, so nobody edited the entry by hand; once per entry. */
 export function isIntact(locked: LockedVersion): boolean {
   let verdict = intact.get(locked);
   if (verdict === undefined) {

@@ -153,10 +153,14 @@ function checkLockedVersions(registry: Registry, lockfile: Lockfile, unchanged: 
         continue;
       }
       const current = canonicalEnvelope(version);
+      if (jsonEqual(current, locked.schema)) {
+        unchanged.add(version);
+        continue;
+      }
       // the locked schema made canonical again: a lock written while annotations were still kept
       // in it matches the same version without them
-      const published = jsonEqual(current, locked.schema) ? locked.schema : canonicalSchema(locked.schema);
-      if (published === locked.schema || jsonEqual(current, published)) {
+      const published = canonicalSchema(locked.schema);
+      if (jsonEqual(current, published)) {
         unchanged.add(version);
         continue;
       }
