@@ -5,6 +5,7 @@ import { createRuntime } from "../../src/runtime/bus.ts";
 import { memoryStore } from "../../src/runtime/dedup/memory.ts";
 import {
   createEventKeyCheck,
+  type DeliveryRequest,
   deliverLocally,
   parseEventKeys,
   parseStoreSpec,
@@ -270,6 +271,36 @@ describe("other routes", () => {
     const missing = await fetch(`${gateway.url}/nope`, { method: "POST" });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ status: 404 });
+  });
+});
+
+describe("what deliver gets", () => {
+  it("the body, its size, the key and the forwarded headers, read through the prototype", async () => {
+    const requests: DeliveryRequest[] = [];
+    const recording = await startGateway({
+      port: 0,
+      eventKeys: KEYS,
+      deliver: async (request) => {
+        requests.push(request);
+        return { status: 200, ids: ["recorded"] };
+      },
+    });
+    try {
+      const answer = await post(recording.url, "key-beta", invoicePaid(), {
+        headers: { "x-inngest-env": "staging", "x-unrelated": "no" },
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      await recording.close(1_000);
+    }
+    const [request] = requests;
+    expect(request).toMatchObject({ body: invoicePaid(), eventKey: "key-beta" });
+    expect(request?.bodyBytes).toBe(Buffer.byteLength(JSON.stringify(invoicePaid())));
+    expect(request?.headers).toMatchObject({ "x-inngest-env": "staging" });
+    expect(request?.headers).not.toHaveProperty("x-unrelated");
+    // An accessor of the request object itself (a getter in an object literal) is a new closure per
+    // request, held from old space: under load every request then outlived its scavenges.
+    expect(Object.getOwnPropertyDescriptor(request, "headers")).toBeUndefined();
   });
 });
 
