@@ -25,7 +25,10 @@ export interface DeliveryRequest {
   /** Size of the request body: no event of it can be larger. */
   bodyBytes: number;
   eventKey: string;
-  /** Client headers worth passing on (see FORWARDED_HEADERS). */
+  /**
+   * Client headers worth passing on (see FORWARDED_HEADERS). The gateway reads them only when asked,
+   * through a getter on the request's prototype: `{ ...request }` leaves them out.
+   */
   headers: Record<string, string>;
 }
 
