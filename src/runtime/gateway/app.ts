@@ -58,7 +58,7 @@ const unauthorized: Answer = { status: 401, error: "event key not recognized" };
  * What `deliver` gets. The headers are read only by deliveries that forward them, through a getter
  * on the prototype: a getter written in an object literal is a new closure on every request, held
  * by an accessor pair V8 allocates in old space, so each scavenge kept every request it closed over
- * alive and promoted it (about 4 KB a request; scavenges of 7-19 ms under load instead of 1-2 ms).
+ * alive and promoted it (about 4 KB a request; scavenges of 6-19 ms under load instead of about 1 ms).
  */
 class GatewayDelivery implements DeliveryRequest {
   constructor(
