@@ -288,7 +288,9 @@ export async function sendRows(batches: number): Promise<Row[]> {
  * version's validator: reading an event at the version it was written with (the bus asks for every
  * run of a pinned handler), and upcasting the typical event from a version without `currency` to
  * one that requires it (a copy of the data, the upcaster, then validation against the new version).
- * Rounds alternate between the three; each figure is the median of its rounds.
+ * The upcast is also reported against the runtime's whole check of one event, what `send` runs on
+ * every event (the runtime send row's baseline). Rounds alternate between the measurements; each
+ * figure is the median of its rounds.
  */
 function versionRows(options: BenchOptions): Row[] {
   const current = typicalData.extend({ currency: z.enum(["EUR", "USD", "GBP"]) });
@@ -301,7 +303,10 @@ function versionRows(options: BenchOptions): Row[] {
     versions,
     upcast: { "2.0.0": (old) => ({ ...old, currency: "EUR" as const }) },
   });
-  const router = createVersionRouter(defineRegistry({ app: "bench-versions", events: [event] }));
+  const registry = defineRegistry({ app: "bench-versions", events: [event] });
+  const router = createVersionRouter(registry);
+  // what `send` runs on every event before delivery: limits, plain JSON, the envelope's schema
+  const runtimeCheck = createEventValidator({ registry });
   // the same upcast without a spread: on Node 20, V8 gives each `{ ...old, currency }` a hidden class of its own
   const assigned = defineEvent({
     name: TYPICAL_NAME,
@@ -324,7 +329,13 @@ function versionRows(options: BenchOptions): Row[] {
   const measure: MeasureOptions = options.smoke
     ? { warmupMs: 5, roundMs: 5, rounds: 1 }
     : { warmupMs: 200, roundMs: 200, rounds: 3 };
-  const runs = { validate: [] as number[], same: [] as number[], upcast: [] as number[], assign: [] as number[] };
+  const runs = {
+    validate: [] as number[],
+    check: [] as number[],
+    same: [] as number[],
+    upcast: [] as number[],
+    assign: [] as number[],
+  };
   // 16 reads a call: one read costs about what the harness's own call does
   const sixteenReads = () => {
     let same = true;
@@ -333,6 +344,7 @@ function versionRows(options: BenchOptions): Row[] {
   };
   for (let round = 0; round < (options.smoke ? 1 : 3); round++) {
     runs.validate.push(opsPerSecond(() => validate(written), measure));
+    runs.check.push(opsPerSecond(() => runtimeCheck.assert(written), measure));
     runs.same.push(16 * opsPerSecond(sixteenReads, measure));
     runs.upcast.push(opsPerSecond(() => router.read(written, "2.0.0"), measure));
     runs.assign.push(opsPerSecond(() => assignRouter.read(written, "2.0.0"), measure));
@@ -342,6 +354,7 @@ function versionRows(options: BenchOptions): Row[] {
   const same = median(runs.same);
   const upcast = median(runs.upcast);
   const assign = median(runs.assign);
+  const check = median(runs.check);
   return [
     {
       name: "version routing, event at the reader's version",
@@ -367,6 +380,16 @@ function versionRows(options: BenchOptions): Row[] {
       unit: "ops/s",
       baseline,
       ratio: assign / validation,
+      goal: null,
+      pass: null,
+    },
+    {
+      // the goal's validation read as all `send` checks of an event (the runtime send row's baseline)
+      name: "the same upcast (spread upcaster) against the runtime's whole check of the event",
+      value: upcast,
+      unit: "ops/s",
+      baseline: `the runtime's check of one event, limits and plain JSON included (${Math.round(check).toLocaleString("en-US")} ops/s)`,
+      ratio: upcast / check,
       goal: null,
       pass: null,
     },
