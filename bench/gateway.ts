@@ -318,9 +318,30 @@ async function pacedLoop(target: ServerProcess, perSecond: number, durationMs: n
 }
 
 /**
- * Closed-loop rounds over every target in turn (a, b, c, a, b, c, ...), after a warm-up of each, so
- * a noisy neighbour slows all of them alike; per target, the round of median events/s.
+ * `rounds` rounds of `measure` over every target in turn (a, b, c, a, b, c, ...; with `alternate`,
+ * every other round in reverse order), so a stall of this shared VM moves one round of each, not
+ * one target's verdict; per target, the round whose `key` is the median.
  */
+async function inTurn(
+  targets: readonly ServerProcess[],
+  rounds: number,
+  measure: (target: ServerProcess) => Promise<Sample>,
+  key: (sample: Sample) => number,
+  alternate = false,
+): Promise<Sample[]> {
+  const samples: Sample[][] = targets.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const order = [...targets.keys()];
+    if (alternate && round % 2 === 1) order.reverse();
+    for (const index of order) samples[index]?.push(await measure(targets[index] as ServerProcess));
+  }
+  return samples.map((each) => {
+    const middle = median(each.map(key));
+    return each.find((sample) => key(sample) === middle) ?? (each[0] as Sample);
+  });
+}
+
+/** Closed-loop rounds in turn, after a warm-up of each target; per target, the round of median events/s. */
 async function measureInTurn(
   targets: readonly ServerProcess[],
   size: number,
@@ -329,32 +350,12 @@ async function measureInTurn(
   rounds: number,
 ): Promise<Sample[]> {
   for (const target of targets) await closedLoop(target, size, connections, roundMs / 2);
-  const samples: Sample[][] = targets.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    for (const [index, target] of targets.entries())
-      samples[index]?.push(await closedLoop(target, size, connections, roundMs));
-  }
-  return samples.map((each) => middleSample(each, (sample) => sample.eventsPerSecond));
-}
-
-/** The sample whose `key` is the median of the samples' (with an odd count of them). */
-function middleSample(samples: readonly Sample[], key: (sample: Sample) => number): Sample {
-  const middle = median(samples.map(key));
-  return samples.find((sample) => key(sample) === middle) ?? (samples[0] as Sample);
-}
-
-/**
- * Paced rounds of `targets` in turn, the order flipped every round; per target, the round with the
- * median p99, so a stall of this shared VM moves one round, not the verdict.
- */
-async function pacedInTurn(targets: readonly ServerProcess[], durationMs: number, rounds: number): Promise<Sample[]> {
-  const samples: Sample[][] = targets.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? [...targets.keys()] : [...targets.keys()].reverse();
-    for (const index of order)
-      samples[index]?.push(await pacedLoop(targets[index] as ServerProcess, 1_000, durationMs));
-  }
-  return samples.map((each) => middleSample(each, (sample) => sample.p99));
+  return inTurn(
+    targets,
+    rounds,
+    (target) => closedLoop(target, size, connections, roundMs),
+    (sample) => sample.eventsPerSecond,
+  );
 }
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
@@ -412,7 +413,14 @@ export async function gatewayRows(options: BenchOptions): Promise<Row[]> {
       roundMs,
       rounds,
     )) as [Sample, Sample, Sample, Sample];
-    const [pacedBare, paced] = (await pacedInTurn([bare, local], pacedMs, rounds)) as [Sample, Sample];
+    // per target, the round of median p99
+    const [pacedBare, paced] = (await inTurn(
+      [bare, local],
+      rounds,
+      (target) => pacedLoop(target, 1_000, pacedMs),
+      (sample) => sample.p99,
+      true,
+    )) as [Sample, Sample];
 
     // Every event the gateway acknowledged reached its handler: the work measured is real.
     const { handled } = await local.stats();
