@@ -37,6 +37,7 @@ it("runs every benchmark once and prints one table with a row for each", { timeo
     /^upcast of the typical event/,
     /^the same upcast, the upcaster written with Object.assign/,
     /^the same upcast \(spread upcaster\) against the runtime.s whole check/,
+    /^the same upcast by hand \(copy, spread upcaster, validation\), no router/,
     /^fan-out of one event to 100 handlers/,
     /^dedup memory: one id per claim/,
     /^dedup memory: batches of 100/,
