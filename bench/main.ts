@@ -21,13 +21,16 @@ export interface BenchOptions {
 export async function runBenchmarks(options: BenchOptions): Promise<number> {
   const started = performance.now();
   const rows: Row[] = [];
+  // each line says when it started, so the sections that hold the run's 5-minute bound show
+  const progress = (title: string) =>
+    process.stderr.write(`bench: ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s  ${title}...\n`);
   const section = async (title: string, run: () => Promise<Row[]> | Row[]) => {
-    process.stderr.write(`bench: ${title}...\n`);
+    progress(title);
     rows.push(...(await run()));
   };
   await section("validation of one typical event", () => validationRows(options));
   await section("zod vs precompiled validators on a shared corpus", () => agreementRows(options));
-  const generated = await codegenRows(options, (title) => process.stderr.write(`bench: ${title}...\n`));
+  const generated = await codegenRows(options, progress);
   rows.push(...generated.rows);
   await section("validator size", () => sizeRows(generated.registry, generated.validatorsJs));
   await section("start-up of a registry's validators", () =>
