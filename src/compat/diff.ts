@@ -918,10 +918,9 @@ function acceptsNothing(located: Located, depth = 0): boolean {
   if (!isSchemaObject(schema) || depth > 8) return false;
   if (schema.not !== undefined && isTrivial(deref({ schema: schema.not as JsonSchema, doc: located.doc }, "")))
     return true;
-  if (explicitValues(schema) || schema.type !== undefined) {
-    const values = finiteValues(located);
-    if (values) return values.length === 0;
-  }
+  // emptiness needs one accepted value, not the whole set finiteValues dedupes and filters
+  const candidates = finiteCandidates(schema);
+  if (candidates) return !candidates.some((value) => valueMatches(located, value));
   if (hasSum(schema) || Array.isArray(schema.allOf)) return false;
   const types = [...typeSet(schema)];
   const child = (node: unknown) =>
@@ -971,26 +970,34 @@ function explicitValues(schema: JsonSchemaObject): unknown[] | undefined {
   return Array.isArray(schema.enum) ? schema.enum : undefined;
 }
 
+/**
+ * The values that can satisfy a schema, when they are a small finite set: its `enum` or `const`, or
+ * what its types allow (null, the booleans, tightly bounded integers); undefined otherwise.
+ */
+function finiteCandidates(schema: JsonSchemaObject): unknown[] | undefined {
+  const explicit = explicitValues(schema);
+  if (explicit) return explicit;
+  if (schema.type === undefined) return undefined;
+  const candidates: unknown[] = [];
+  for (const type of typeSet(schema)) {
+    if (type === "null") candidates.push(null);
+    else if (type === "boolean") candidates.push(true, false);
+    else if (type === "integer" || type === "number") {
+      const range = integerRange(schema, type === "number");
+      if (!range) return undefined;
+      candidates.push(...range);
+    } else return undefined;
+  }
+  return candidates;
+}
+
 /** Every value a schema accepts, when it is a small finite set; undefined otherwise. */
 function finiteValues(located: Located): unknown[] | undefined {
   const schema = located.schema;
   if (schema === false) return [];
   if (!isSchemaObject(schema)) return undefined;
-  let candidates = explicitValues(schema);
-  if (!candidates) {
-    const types = typeSet(schema);
-    if (schema.type === undefined) return undefined;
-    candidates = [];
-    for (const type of types) {
-      if (type === "null") candidates.push(null);
-      else if (type === "boolean") candidates.push(true, false);
-      else if (type === "integer" || type === "number") {
-        const range = integerRange(schema, type === "number");
-        if (!range) return undefined;
-        candidates.push(...range);
-      } else return undefined;
-    }
-  }
+  const candidates = finiteCandidates(schema);
+  if (!candidates) return undefined;
   const unique = [...new Map(candidates.map((value) => [canonicalJson(value), value])).values()];
   return unique.filter((value) => valueMatches(located, value));
 }

@@ -651,6 +651,34 @@ const cases: Case[] = [
     { old: { type: "array", items: false, minItems: 1 }, new: false, kinds: [], backward: true, forward: true },
   ],
   [
+    "an enum none of whose values has its type compares as false",
+    { old: { type: "string", enum: [1, 2] }, new: false, kinds: [], backward: true, forward: true },
+  ],
+  [
+    "an enum with one value of its type is not false",
+    {
+      old: { type: "string", enum: [1, "a"] },
+      new: false,
+      kinds: ["SCHEMA_NARROWED_TO_FALSE"],
+      backward: false,
+      forward: true,
+    },
+  ],
+  [
+    "integer bounds with no integer between them compare as false",
+    { old: false, new: { type: "integer", minimum: 1.2, maximum: 1.8 }, kinds: [], backward: true, forward: true },
+  ],
+  [
+    "a required property that accepts nothing makes its object false",
+    {
+      old: obj({ a: { type: "boolean", enum: ["yes"] } }, { required: ["a"] }),
+      new: false,
+      kinds: [],
+      backward: true,
+      forward: true,
+    },
+  ],
+  [
     "$ref into $defs followed",
     {
       old: { $defs: { A: { type: "string" } }, $ref: "#/$defs/A" },
