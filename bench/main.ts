@@ -6,6 +6,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { codegenRows } from "./codegen.ts";
 import { diffRows } from "./compat.ts";
+import { currentV8Rows } from "./current-v8.ts";
 import { gatewayRows } from "./gateway.ts";
 import { formatTable, type Row } from "./harness.ts";
 import { benchDir } from "./paths.ts";
@@ -38,6 +39,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<number> {
   );
   await section("compat: diff of two 500-property schemas", () => diffRows(options));
   await section("runtime: dedup stores vs raw clients, fan-out", () => runtimeRows(options));
+  await section("versions: the upcast on a current V8 (Chromium)", () => currentV8Rows(options));
   await section("gateway: evreg serve vs a bare hono server", () => gatewayRows(options));
   await section("lint code scan", () => scanRows(options));
   process.stdout.write(`${formatTable(rows)}\n`);

@@ -38,6 +38,8 @@ it("runs every benchmark once and prints one table with a row for each", { timeo
     /^the same upcast, the upcaster written with Object.assign/,
     /^the same upcast \(spread upcaster\) against the runtime.s whole check/,
     /^the same upcast by hand \(copy, spread upcaster, validation\), no router/,
+    /^upcast of the typical event on a current V8 \(Chromium [\d.]+\), through the router/,
+    /^the same upcast by hand on a current V8 \(Chromium [\d.]+\), no router/,
     /^fan-out of one event to 100 handlers/,
     /^dedup memory: one id per claim/,
     /^dedup memory: batches of 100/,
