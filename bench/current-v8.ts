@@ -51,7 +51,7 @@ export async function currentV8Rows(options: BenchOptions): Promise<Row[]> {
   const script = (bundled.outputFiles[0] as { text: string }).text;
   const pages = options.smoke ? 1 : 3;
   const rounds = options.smoke ? 1 : 4;
-  const roundMs = options.smoke ? 5 : 150;
+  const roundMs = options.smoke ? 5 : 100;
   const browser = await launchChromium();
   try {
     const ratios: Record<Subject, number[]> = { router: [], byHand: [] };
