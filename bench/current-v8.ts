@@ -55,7 +55,7 @@ export async function currentV8Rows(options: BenchOptions): Promise<Row[]> {
   const browser = await launchChromium();
   try {
     const ratios: Record<Subject, number[]> = { router: [], byHand: [] };
-    // a fresh page for each measurement: the two subjects share no inline caches or heap
+    // each measurement in a page of its own: the two subjects never share the code's type feedback
     for (let turn = 0; turn < pages; turn++) {
       for (const subject of ["router", "byHand"] as const) {
         const page = await browser.newPage();
@@ -84,25 +84,18 @@ export async function currentV8Rows(options: BenchOptions): Promise<Row[]> {
     }
     const engine = `Chromium ${browser.version()}`;
     const baseline = `validating the event in the same page; median of ${pages} pages`;
+    const row = (name: string, subject: Subject): Row => ({
+      name,
+      value: median(ratios[subject]),
+      unit: "x validation",
+      baseline,
+      ratio: median(ratios[subject]),
+      goal: null,
+      pass: null,
+    });
     return [
-      {
-        name: `upcast of the typical event on a current V8 (${engine}), through the router`,
-        value: median(ratios.router),
-        unit: "x validation",
-        baseline,
-        ratio: median(ratios.router),
-        goal: null,
-        pass: null,
-      },
-      {
-        name: `the same upcast by hand on a current V8 (${engine}), no router`,
-        value: median(ratios.byHand),
-        unit: "x validation",
-        baseline,
-        ratio: median(ratios.byHand),
-        goal: null,
-        pass: null,
-      },
+      row(`upcast of the typical event on a current V8 (${engine}), through the router`, "router"),
+      row(`the same upcast by hand on a current V8 (${engine}), no router`, "byHand"),
     ];
   } finally {
     await browser.close();
