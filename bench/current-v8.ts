@@ -12,6 +12,7 @@ import { launchChromium } from "../test/support/chromium.ts";
 import { median, type Row } from "./harness.ts";
 import type { BenchOptions } from "./main.ts";
 import { benchDir } from "./paths.ts";
+import type { MeasureUpcast } from "./upcast-page.ts";
 
 /** `node:` built-ins, which the timed code never calls, as modules whose every export throws. */
 const nodeBuiltinsStubbed: Plugin = {
@@ -32,11 +33,7 @@ const nodeBuiltinsStubbed: Plugin = {
   },
 };
 
-type Subject = "router" | "byHand";
-interface PageRuns {
-  validate: number[];
-  subject: number[];
-}
+type Subject = Parameters<MeasureUpcast>[0];
 
 export async function currentV8Rows(options: BenchOptions): Promise<Row[]> {
   const bundled = await build({
@@ -66,11 +63,7 @@ export async function currentV8Rows(options: BenchOptions): Promise<Row[]> {
           const runs = await page
             .evaluate(
               ([which, count, ms]) =>
-                (
-                  globalThis as unknown as {
-                    measureUpcast: (subject: string, rounds: number, roundMs: number) => PageRuns;
-                  }
-                ).measureUpcast(which, count, ms),
+                (globalThis as unknown as { measureUpcast: MeasureUpcast }).measureUpcast(which, count, ms),
               [subject, rounds, roundMs] as const,
             )
             .catch((error: Error) => {
