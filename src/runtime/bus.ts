@@ -12,6 +12,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import { memoryStore } from "./dedup/memory.ts";
 import type { DedupStore } from "./dedup/store.ts";
 import { durationMs } from "./duration.ts";
+import { copyJson } from "./json-value.ts";
 import { RESERVED_PREFIX } from "./limits.ts";
 import type {
   EventMap,
@@ -660,7 +661,10 @@ export function createRuntime<R extends Registry>(
         continue;
       }
       ids[index] = id;
-      const received: ReceivedEvent = { name: event.name, data: event.data, id, ts: event.ts ?? now };
+      // Inngest serializes an event when it is sent; the runtime keeps its own copy likewise: handlers
+      // read what was validated whatever the sender does with its object afterwards (a scheduled event
+      // waits for its ts), and a handler changing `event.data` leaves the sender's object as it was
+      const received: ReceivedEvent = { name: event.name, data: copyJson(event.data), id, ts: event.ts ?? now };
       if (event.v !== undefined) received.v = event.v;
       if (received.ts > now) {
         notify({ type: "scheduled", event: received, at: received.ts });

@@ -211,6 +211,25 @@ describe("send", () => {
     expect(seen).toEqual([clock.now() - 60 * 60 * 1000 - 5_000, inOneHour]);
   });
 
+  it("delivers the data as it was sent, whatever the sender or a handler does with the object afterwards", async () => {
+    const { runtime, clock } = setup();
+    const seen: unknown[] = [];
+    runtime.on("billing/invoice.paid", { id: "changes-its-event" }, ({ event }) => {
+      seen.push(structuredClone(event.data));
+      (event.data as { amount: number }).amount = -1;
+    });
+    const data = structuredClone(invoice.data);
+    const sent = structuredClone(data);
+    await runtime.send({ ...invoice, data, ts: clock.now() + 60 * 60 * 1000 });
+    // what validation accepted at send, changed into what it would refuse while the event waits
+    (data as Record<string, unknown>).amount = "a thousand";
+    data.metadata.accountId = "changed";
+    await clock.advance(60 * 60 * 1000);
+    await runtime.idle();
+    expect(seen).toEqual([sent]);
+    expect(data).toEqual({ ...sent, amount: "a thousand", metadata: { ...sent.metadata, accountId: "changed" } });
+  });
+
   it("rejects user sends of inngest/ events and bad batches before delivering anything", async () => {
     const { runtime } = setup();
     let runs = 0;
