@@ -156,19 +156,21 @@ export function startValidators(registries: readonly Registry[], thread?: Compil
       if (Atomics.exchange(claimed, 0, 1) === 0) {
         // the thread has not started on them (it may still be loading ajv): it is not needed
         thread?.stop();
-        return renderModule(registries, validatorsCode(entries));
+        return renderModule(moduleParts(registries), validatorsCode(entries));
       }
+      // the tables and declarations need no compiled code: made while the thread compiles
+      const parts = moduleParts(registries);
       const code = await compiled;
       // the thread answers no code only when this thread claimed the validators first
       if (code === undefined) throw new Error("evreg: the validators were claimed but not compiled");
-      return renderModule(registries, code);
+      return renderModule(parts, code);
     },
   };
 }
 
 /** generated/validators.js and .d.ts, compiled on this thread. */
 export function renderValidators(registries: readonly Registry[]): { js: string; dts: string } {
-  return renderModule(registries, validatorsCode(validatorEntries(registries)));
+  return renderModule(moduleParts(registries), validatorsCode(validatorEntries(registries)));
 }
 
 /** One entry of `eventVersions`: the version labels, or the one label alone of an event without versions. */
@@ -177,8 +179,18 @@ function eventVersionsEntry(event: EventDefinition): string {
   return `${JSON.stringify(event.name)}: ${event.versioned ? `[${versions.join(", ")}]` : versions.join("")},`;
 }
 
-/** The module of the validators' `code`, with tables by name and version; and its declarations. */
-function renderModule(registries: readonly Registry[], code: string): { js: string; dts: string } {
+/** The module of the validators' `code`, with the tables of `parts` after it; and its declarations. */
+function renderModule(parts: ModuleParts, code: string): { js: string; dts: string } {
+  return { js: `// ${GENERATED_HEADER}\n${code}\n${parts.tables}`, dts: parts.dts };
+}
+
+/** What the validators' module holds besides their code: the tables by name and version, and the declarations. */
+interface ModuleParts {
+  tables: string;
+  dts: string;
+}
+
+function moduleParts(registries: readonly Registry[]): ModuleParts {
   const { CodeBlockWriter, printStructure, StructureKind, VariableDeclarationKind } = tsMorph();
   const names = validatorsOf(registries);
 
@@ -201,7 +213,6 @@ function renderModule(registries: readonly Registry[], code: string): { js: stri
     for (const registry of registries) for (const event of registry.events) map.writeLine(eventVersionsEntry(event));
   });
   map.write(";").newLine();
-  const js = `// ${GENERATED_HEADER}\n${code}\n${map.toString()}`;
 
   // printed straight from the structures, as the client is: no parse
   const dts = printStructure(
@@ -262,5 +273,5 @@ function renderModule(registries: readonly Registry[], code: string): { js: stri
     },
     { indentNumberOfSpaces: 2 },
   );
-  return { js, dts };
+  return { tables: map.toString(), dts };
 }
